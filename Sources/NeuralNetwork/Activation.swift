@@ -1,0 +1,124 @@
+import Foundation
+
+/// The activation function f of a layer, a = f(z), applied to each row of a batch.
+///
+/// All but softmax act element by element. Derivatives at kinks follow
+/// PyTorch: relu′(0) = 0 and leaky_relu′(0) = 0.01.
+public enum Activation: String, CaseIterable, Sendable {
+    /// f(z) = z, f′(z) = 1.
+    case identity
+    /// f(z) = 1 / (1 + e⁻ᶻ), f′(z) = f(z)(1 − f(z)). Evaluated without overflow for any z.
+    case sigmoid
+    /// f(z) = tanh z, f′(z) = 1 − tanh² z.
+    case tanh
+    /// f(z) = max(0, z), f′(z) = 1 for z > 0, else 0.
+    case relu
+    /// f(z) = z for z > 0, else 0.01·z; f′(z) = 1 for z > 0, else 0.01.
+    case leakyRelu = "leaky_relu"
+    /// fⱼ(z) = e^(zⱼ − max z) / Σₖ e^(zₖ − max z), over one sample's outputs;
+    /// ∂fⱼ/∂zₖ = fⱼ(δⱼₖ − fₖ). Output layer only.
+    case softmax
+    /// f(z) = 0, f′(z) = 0: the constant function of the exercise.
+    case zero
+
+    /// The slope of leaky_relu for z ≤ 0.
+    public static let leakySlope = 0.01
+
+    /// Whether the activation may be used in a hidden layer (all but softmax).
+    public var isAllowedInHiddenLayer: Bool { self != .softmax }
+
+    /// f(z) for an element-wise activation. Softmax, which needs the whole row, is
+    /// evaluated here for a single output as 1.
+    @inlinable
+    public func value(_ z: Double) -> Double {
+        switch self {
+        case .identity: return z
+        case .sigmoid: return Activation.sigmoid(z)
+        case .tanh: return Foundation.tanh(z)
+        case .relu: return z > 0 ? z : 0
+        case .leakyRelu: return z > 0 ? z : Activation.leakySlope * z
+        case .softmax: return 1
+        case .zero: return 0
+        }
+    }
+
+    /// f′(z) for an element-wise activation, given z and a = f(z).
+    /// Softmax has no element-wise derivative; use `backpropagate`.
+    @inlinable
+    public func derivative(z: Double, a: Double) -> Double {
+        switch self {
+        case .identity: return 1
+        case .sigmoid: return a * (1 - a)
+        case .tanh: return 1 - a * a
+        case .relu: return z > 0 ? 1 : 0
+        case .leakyRelu: return z > 0 ? 1 : Activation.leakySlope
+        case .softmax: preconditionFailure("softmax has no element-wise derivative")
+        case .zero: return 0
+        }
+    }
+
+    /// The logistic function, stable for large |z|: 1/(1 + e⁻ᶻ) for z ≥ 0, eᶻ/(1 + eᶻ) otherwise.
+    @inlinable
+    public static func sigmoid(_ z: Double) -> Double {
+        if z >= 0 {
+            return 1 / (1 + exp(-z))
+        }
+        let e = exp(z)
+        return e / (1 + e)
+    }
+
+    /// a = f(z) for every row of the batch `z`, written into `a` (same shape).
+    public func apply(_ z: Matrix, into a: inout Matrix) {
+        precondition(z.rows == a.rows && z.columns == a.columns,
+                     "activation needs z and a of one shape; got \(z.rows)×\(z.columns) and \(a.rows)×\(a.columns)")
+        let columns = z.columns
+        z.elements.withUnsafeBufferPointer { pz in
+            a.elements.withUnsafeMutableBufferPointer { pa in
+                switch self {
+                case .softmax:
+                    for row in 0 ..< z.rows {
+                        let start = row * columns
+                        var largest = -Double.infinity
+                        for j in start ..< start + columns where pz[j] > largest { largest = pz[j] }
+                        var sum = 0.0
+                        for j in start ..< start + columns {
+                            let e = exp(pz[j] - largest)
+                            pa[j] = e
+                            sum += e
+                        }
+                        for j in start ..< start + columns { pa[j] /= sum }
+                    }
+                default:
+                    for i in pz.indices { pa[i] = value(pz[i]) }
+                }
+            }
+        }
+    }
+
+    /// Turns ∂C/∂a into δ = ∂C/∂z in place, row by row:
+    /// δ = ∂C/∂a ⊙ f′(z) element-wise, and for softmax δⱼ = aⱼ(gⱼ − Σₖ gₖaₖ).
+    public func backpropagate(z: Matrix, a: Matrix, gradient: inout Matrix) {
+        precondition(z.rows == gradient.rows && z.columns == gradient.columns && a.rows == z.rows && a.columns == z.columns,
+                     "backpropagate needs z, a and ∂C/∂a of one shape; got \(z.rows)×\(z.columns), \(a.rows)×\(a.columns), \(gradient.rows)×\(gradient.columns)")
+        let columns = z.columns
+        z.elements.withUnsafeBufferPointer { pz in
+            a.elements.withUnsafeBufferPointer { pa in
+                gradient.elements.withUnsafeMutableBufferPointer { pg in
+                    switch self {
+                    case .identity:
+                        break
+                    case .softmax:
+                        for row in 0 ..< z.rows {
+                            let start = row * columns
+                            var dot = 0.0
+                            for j in start ..< start + columns { dot += pg[j] * pa[j] }
+                            for j in start ..< start + columns { pg[j] = pa[j] * (pg[j] - dot) }
+                        }
+                    default:
+                        for i in pz.indices { pg[i] *= derivative(z: pz[i], a: pa[i]) }
+                    }
+                }
+            }
+        }
+    }
+}

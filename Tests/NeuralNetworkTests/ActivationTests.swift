@@ -1,0 +1,116 @@
+import Foundation
+import XCTest
+@testable import NeuralNetwork
+
+final class ActivationTests: XCTestCase {
+    func testValuesAtAFewPoints() {
+        XCTAssertEqual(Activation.identity.value(-2.5), -2.5)
+        XCTAssertEqual(Activation.sigmoid.value(0), 0.5)
+        XCTAssertEqual(Activation.tanh.value(0.5), tanh(0.5))
+        XCTAssertEqual(Activation.relu.value(-3), 0)
+        XCTAssertEqual(Activation.relu.value(3), 3)
+        XCTAssertEqual(Activation.leakyRelu.value(-3), -0.03, accuracy: 1e-17)
+        XCTAssertEqual(Activation.zero.value(7), 0)
+    }
+
+    /// Derivatives at the kinks follow PyTorch: relu′(0) = 0, leaky_relu′(0) = 0.01.
+    func testDerivativesAtTheKinks() {
+        XCTAssertEqual(Activation.relu.derivative(z: 0, a: 0), 0)
+        XCTAssertEqual(Activation.leakyRelu.derivative(z: 0, a: 0), 0.01)
+        XCTAssertEqual(Activation.zero.derivative(z: 5, a: 0), 0)
+    }
+
+    /// σ(z) never overflows: e⁻ᶻ is never formed for z < 0.
+    func testSigmoidIsStableForLargeMagnitudes() {
+        XCTAssertEqual(Activation.sigmoid(1000), 1)
+        XCTAssertEqual(Activation.sigmoid(-1000), 0)
+        XCTAssertEqual(Activation.sigmoid(-745), exp(-745) / (1 + exp(-745)))
+        XCTAssertEqual(Activation.sigmoid(-30), 9.357622968839299e-14, accuracy: 1e-27)
+        XCTAssertFalse(Activation.sigmoid(-.greatestFiniteMagnitude).isNaN)
+    }
+
+    func testSoftmaxRowsSumToOneAndSurviveHugeLogits() {
+        let z = Matrix([[1, 2, 3], [1000, 1000, -1000], [-1e308, 0, 1e308]])
+        var a = Matrix(rows: 3, columns: 3)
+        Activation.softmax.apply(z, into: &a)
+        for row in 0 ..< 3 {
+            XCTAssertEqual(a.row(row).reduce(0, +), 1, accuracy: 1e-15)
+            XCTAssertFalse(a.row(row).contains { $0.isNaN })
+        }
+        let e = [exp(-2.0), exp(-1.0), 1]
+        for j in 0 ..< 3 { XCTAssertEqual(a[0, j], e[j] / e.reduce(0, +), accuracy: 1e-16) }
+        XCTAssertEqual(a.row(1), [0.5, 0.5, 0])
+        XCTAssertEqual(a.row(2), [0, 0, 1])
+    }
+
+    /// Softmax's δ is the Jacobian product; an all-equal ∂C/∂a gives δ = 0 (softmax is shift-invariant).
+    func testSoftmaxBackpropagationOfAConstantGradientIsZero() {
+        let z = Matrix([[0.3, -1.2, 2]])
+        var a = Matrix(rows: 1, columns: 3)
+        Activation.softmax.apply(z, into: &a)
+        var g = Matrix([[4, 4, 4]])
+        Activation.softmax.backpropagate(z: z, a: a, gradient: &g)
+        for v in g.elements { XCTAssertEqual(v, 0, accuracy: 1e-15) }
+    }
+
+    func testOnlySoftmaxIsBarredFromHiddenLayers() {
+        XCTAssertEqual(Activation.allCases.filter { !$0.isAllowedInHiddenLayer }, [.softmax])
+        XCTAssertEqual(Activation.allCases.map(\.rawValue), ["identity", "sigmoid", "tanh", "relu", "leaky_relu", "softmax", "zero"])
+    }
+}
+
+final class LossTests: XCTestCase {
+    let z = Matrix([[0.5, -1], [2, 0.25]])
+    let y = Matrix([[1, 0], [0, 1]])
+
+    func testSquaredErrorsFollowTheirConventions() {
+        let a = Matrix([[0.5, 1], [2, 3]])
+        let y = Matrix([[1, 1], [0, 1]])
+        // Sample squared sums: 0.25 and 8.
+        XCTAssertEqual(Loss.squaredError.value(logits: a, output: a, targets: y), (0.25 + 8) / 2)
+        XCTAssertEqual(Loss.halfSquaredError.value(logits: a, output: a, targets: y), (0.125 + 4) / 2)
+        XCTAssertEqual(Loss.mse.value(logits: a, output: a, targets: y), (0.125 + 4) / 2)
+        XCTAssertEqual(Loss.mse.sampleLosses(logits: a, output: a, targets: y), [0.125, 4])
+    }
+
+    /// BCE from the logits equals −[y log σ(z) + (1 − y) log(1 − σ(z))] where that is finite, and stays finite where it is not.
+    func testBinaryCrossEntropyFromLogits() {
+        var a = Matrix(rows: 2, columns: 2)
+        Activation.sigmoid.apply(z, into: &a)
+        var expected = 0.0
+        for i in 0 ..< 4 {
+            let p = a.elements[i], t = y.elements[i]
+            expected += -(t * log(p) + (1 - t) * log(1 - p)) / 2
+        }
+        XCTAssertEqual(Loss.binaryCrossEntropy.value(logits: z, output: a, targets: y), expected / 2, accuracy: 1e-15)
+        let saturated = Matrix([[-800]]), one = Matrix([[1]])
+        var s = Matrix(rows: 1, columns: 1)
+        Activation.sigmoid.apply(saturated, into: &s)
+        XCTAssertEqual(s[0, 0], 0)
+        XCTAssertEqual(Loss.binaryCrossEntropy.value(logits: saturated, output: s, targets: one), 800)
+    }
+
+    /// CE from the logits equals −log softmax(z)_label, also for logits whose exponentials overflow.
+    func testCrossEntropyFromLogits() {
+        var a = Matrix(rows: 2, columns: 2)
+        Activation.softmax.apply(z, into: &a)
+        let expected = (-log(a[0, 0]) - log(a[1, 1])) / 2
+        XCTAssertEqual(Loss.crossEntropy.value(logits: z, output: a, targets: y), expected, accuracy: 1e-15)
+        let huge = Matrix([[1000, -1000]]), wrong = Matrix([[0, 1]])
+        var h = Matrix(rows: 1, columns: 2)
+        Activation.softmax.apply(huge, into: &h)
+        XCTAssertEqual(Loss.crossEntropy.value(logits: huge, output: h, targets: wrong), 2000)
+    }
+
+    func testPairingRules() {
+        XCTAssertTrue(Loss.binaryCrossEntropy.accepts(outputActivation: .sigmoid))
+        XCTAssertFalse(Loss.binaryCrossEntropy.accepts(outputActivation: .softmax))
+        XCTAssertTrue(Loss.crossEntropy.accepts(outputActivation: .softmax))
+        XCTAssertFalse(Loss.crossEntropy.accepts(outputActivation: .sigmoid))
+        for activation in Activation.allCases {
+            XCTAssertTrue(Loss.mse.accepts(outputActivation: activation))
+        }
+        XCTAssertEqual(Loss.allCases.map(\.rawValue),
+                       ["mse", "squared_error", "half_squared_error", "binary_cross_entropy", "cross_entropy"])
+    }
+}

@@ -1,0 +1,59 @@
+import XCTest
+@testable import NeuralNetwork
+
+final class MatrixTests: XCTestCase {
+    let a = Matrix([[1, 2, 3], [4, 5, 6]])            // 2×3
+    let b = Matrix([[7, 8], [9, 10], [11, 12]])       // 3×2
+
+    func testProductAB() {
+        var c = Matrix(rows: 2, columns: 2, repeating: 99)
+        Matrix.multiply(a, b, into: &c)
+        XCTAssertEqual(c, Matrix([[58, 64], [139, 154]]))
+    }
+
+    func testProductATransposedB() {
+        var c = Matrix(rows: 3, columns: 3, repeating: 99)
+        Matrix.multiply(transposing: a, a, into: &c)
+        XCTAssertEqual(c, Matrix([[17, 22, 27], [22, 29, 36], [27, 36, 45]]))
+    }
+
+    func testProductABTransposed() {
+        var c = Matrix(rows: 2, columns: 2, repeating: 99)
+        Matrix.multiply(a, transposing: a, into: &c)
+        XCTAssertEqual(c, Matrix([[14, 32], [32, 77]]))
+    }
+
+    /// The three kernels agree with the textbook triple loop on random shapes.
+    func testProductsMatchTheDefinitionOnRandomShapes() {
+        var g = Generator(seed: 9)
+        for _ in 0 ..< 30 {
+            let m = 1 + g.nextInt(below: 9), k = 1 + g.nextInt(below: 9), n = 1 + g.nextInt(below: 9)
+            let x = randomMatrix(m, k, &g), y = randomMatrix(k, n, &g)
+            var expected = Matrix(rows: m, columns: n)
+            for i in 0 ..< m { for j in 0 ..< n { for p in 0 ..< k { expected[i, j] += x[i, p] * y[p, j] } } }
+            var c1 = Matrix(rows: m, columns: n), c2 = c1, c3 = c1
+            Matrix.multiply(x, y, into: &c1)
+            Matrix.multiply(transposing: x.transposed, y, into: &c2)
+            Matrix.multiply(x, transposing: y.transposed, into: &c3)
+            for c in [c1, c2, c3] {
+                for (e, v) in zip(expected.elements, c.elements) { XCTAssertEqual(v, e, accuracy: 1e-12) }
+            }
+        }
+    }
+
+    func testRowsTransposeAndNorm() {
+        XCTAssertEqual(a.row(1), [4, 5, 6])
+        XCTAssertEqual(a.rowArrays, [[1, 2, 3], [4, 5, 6]])
+        XCTAssertEqual(a.transposed, Matrix([[1, 4], [2, 5], [3, 6]]))
+        XCTAssertEqual(Matrix([[3, 4]]).frobeniusNorm, 5)
+        var m = a
+        m.resizeRows(to: 1)
+        XCTAssertEqual(m, Matrix([[1, 2, 3]]))
+        m.resizeRows(to: 2)
+        XCTAssertEqual(m, Matrix([[1, 2, 3], [0, 0, 0]]))
+    }
+
+    private func randomMatrix(_ rows: Int, _ columns: Int, _ g: inout Generator) -> Matrix {
+        Matrix(rows: rows, columns: columns, elements: (0 ..< rows * columns).map { _ in g.nextNormal() })
+    }
+}
