@@ -7,7 +7,7 @@ final class NumberTextTests: XCTestCase {
         let cases: [(Double, String)] = [
             (1, "1"), (0, "0"), (-0.0, "-0"), (0.1, "0.1"), (-2.5, "-2.5"), (1e-5, "1e-5"), (1.5e20, "1.5e+20"),
             (123_456_789, "123456789"), (0.30000000000000004, "0.30000000000000004"), (1e100, "1e+100"),
-            (5e-324, "5e-324"), (.nan, "nan"), (.infinity, "inf"), (-.infinity, "-inf"),
+            (.leastNonzeroMagnitude, "5e-324"), (.nan, "nan"), (.infinity, "inf"), (-.infinity, "-inf"),
         ]
         for (value, text) in cases {
             XCTAssertEqual(numberText(value), text, "\(value)")
