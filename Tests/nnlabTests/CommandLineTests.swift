@@ -45,7 +45,13 @@ func runTool(_ arguments: [String], in directory: URL? = nil) throws -> ToolResu
                       stderr: String(decoding: stderr, as: UTF8.self))
 }
 
-/// The build folder holding the test bundle and the `nnlab` executable.
+/// The build folder holding the `nnlab` executable: the test bundle's folder on
+/// macOS, the bundle itself on Linux (where the bundle URL is that folder).
 var productsDirectory: URL {
-    Bundle(for: CommandLineTests.self).bundleURL.deletingLastPathComponent()
+    let bundle = Bundle(for: CommandLineTests.self).bundleURL
+    for candidate in [bundle, bundle.deletingLastPathComponent()]
+    where FileManager.default.isExecutableFile(atPath: candidate.appendingPathComponent("nnlab").path) {
+        return candidate
+    }
+    return bundle
 }
