@@ -17,7 +17,7 @@ run: build
 ## test: build everything in debug without warnings and run every test
 test:
 	$(SWIFT) build --build-tests $(STRICT)
-	$(SWIFT) test --skip-build
+	$(SWIFT) test --skip-build --disable-swift-testing
 
 ## bench: time per training step on the workloads of SPEC §8 (release build)
 bench:
