@@ -1,0 +1,264 @@
+import Foundation
+import NeuralNetwork
+
+/// An experiment file, read, validated and expanded into its runs.
+public struct Experiment: Sendable {
+    /// The file as the user named it.
+    public var file: String
+    public var name: String
+    public var description: String?
+    /// The file as parsed.
+    public var document: JSONNode
+    /// The sweep's axes in file order (empty without a sweep).
+    public var axes: [SweepAxis]
+    public var seeds: [Int]
+    /// Every run: the cartesian product of the axes in file order (the first axis
+    /// varying slowest), each point times the seeds.
+    public var runs: [RunConfig]
+
+    /// The number of grid points, the product of the axes' sizes.
+    public var gridPoints: Int { axes.reduce(1) { $0 * $1.values.count } }
+}
+
+/// Reads experiment files: parse, validate every key, expand the sweep, and
+/// validate every resolved run before any run starts. All the mistakes of a
+/// file are reported together, in file order.
+public enum ExperimentLoader {
+    /// The keys of the top level.
+    static let topLevelKeys = ["$schema", "name", "description", "data", "model", "loss", "optimizer", "training", "seeds", "sweep"]
+    /// The largest experiment file read: 64 MiB.
+    public static let maximumFileSize = 64 << 20
+
+    /// Loads the experiment file at `path` (relative paths inside it are relative to its folder).
+    public static func load(path: String, cache: CSVCache = CSVCache()) throws(Diagnostics) -> Experiment {
+        func failure(_ message: String) -> Diagnostics {
+            Diagnostics([Diagnostic(file: path, location: nil, path: "", message: message)])
+        }
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw failure("no such file")
+        }
+        guard !isDirectory.boolValue else { throw failure("is a folder, not an experiment file") }
+        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue ?? 0
+        guard size <= maximumFileSize else {
+            throw failure("the file is \(byteText(Double(size))); experiment files over \(byteText(Double(maximumFileSize))) are refused")
+        }
+        guard let data = FileManager.default.contents(atPath: path) else { throw failure("cannot read the file") }
+        let directory = (path as NSString).deletingLastPathComponent
+        return try load(data: data, file: path, baseDirectory: directory, cache: cache)
+    }
+
+    /// Loads an experiment from its bytes; `file` names it in messages and
+    /// `baseDirectory` anchors its relative paths.
+    public static func load(data: Data, file: String, baseDirectory: String,
+                            cache: CSVCache = CSVCache()) throws(Diagnostics) -> Experiment {
+        let document: JSONNode
+        do {
+            document = try JSONReader.parse(data)
+        } catch {
+            throw Diagnostics([Diagnostic(file: file, location: error.location, path: "", message: error.message)])
+        }
+        let sink = DiagnosticSink(file: file)
+        let experiment = read(document, file: file, baseDirectory: baseDirectory, sink: sink, cache: cache)
+        let diagnostics = sink.sorted
+        guard diagnostics.isEmpty, let experiment else {
+            throw Diagnostics(diagnostics.isEmpty
+                ? [Diagnostic(file: file, location: document.location, path: "", message: "invalid experiment")]
+                : diagnostics)
+        }
+        return experiment
+    }
+
+    /// The experiment files named by `paths`: files as given, folders by their
+    /// `*.json` files in name order (not descending into subfolders).
+    public static func experimentFiles(_ paths: [String]) throws(Diagnostics) -> [String] {
+        var files: [String] = []
+        var problems: [Diagnostic] = []
+        for path in paths {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+                problems.append(Diagnostic(file: path, location: nil, path: "", message: "no such file or folder"))
+                continue
+            }
+            if isDirectory.boolValue {
+                let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
+                let json = names.filter { $0.hasSuffix(".json") && !$0.hasPrefix(".") }.sorted()
+                if json.isEmpty {
+                    problems.append(Diagnostic(file: path, location: nil, path: "", message: "no experiment files (*.json) in this folder"))
+                }
+                files += json.map { joinFilePath(path, $0) }
+            } else {
+                files.append(path)
+            }
+        }
+        guard problems.isEmpty else { throw Diagnostics(problems) }
+        return files
+    }
+
+    // MARK: - Validation
+
+    private static func read(_ document: JSONNode, file: String, baseDirectory: String,
+                             sink: DiagnosticSink, cache: CSVCache) -> Experiment? {
+        guard var root = ObjectReader(document, path: "", sink: sink) else { return nil }
+        _ = root.string("$schema")
+        let name = readName(&root)
+        let description = root.string("description")
+        let seedsRead = readSeeds(&root)
+        var axesRead: [SweepAxis]? = []
+        if let member = root.member("sweep") {
+            axesRead = readSweep(member.value, sink: sink)
+        }
+        for key in ["data", "model", "loss", "optimizer", "training"] {
+            _ = root.member(key)
+        }
+        root.finish(allowed: topLevelKeys, explanations: misplacedKeyExplanations(root.members.map(\.key)))
+        // With a broken sweep or seeds, the sections are still checked (as the
+        // file would run without a sweep), so that every mistake is reported.
+        for axis in axesRead ?? [] {
+            sink.markSweepValues(axis.values, axis: axis.path)
+        }
+        let headerValid = axesRead != nil && seedsRead != nil && name != nil
+        let axes = axesRead ?? []
+        let seeds = seedsRead ?? [0]
+
+        let points = axes.reduce(1.0) { $0 * Double($1.values.count) }
+        guard points * Double(seeds.count) <= Double(maximumRuns) else {
+            let sweep = document.member("sweep")
+            sink.error(at: sweep?.keyLocation ?? document.location, "sweep",
+                       "the sweep expands into \(numberText(points * Double(seeds.count))) runs; at most \(maximumRuns) are allowed")
+            return nil
+        }
+
+        // Every grid point, validated once per distinct point; seeds only change the run.
+        var runs: [RunConfig] = []
+        var choice = Array(repeating: 0, count: axes.count)
+        var base = document
+        if var members = base.value.members {
+            members.removeAll { $0.key == "sweep" }
+            base = JSONNode(.object(members), at: document.location)
+        }
+        var valid = true
+        repeat {
+            var resolved = base
+            for (axisIndex, axis) in axes.enumerated() {
+                let parts = axis.path.split(separator: ".").map(String.init)
+                resolved = substitute(resolved, path: parts[...], with: axis.values[choice[axisIndex]], keyLocation: axis.keyLocation)
+            }
+            if let sections = readSections(resolved, baseDirectory: baseDirectory, sink: sink, cache: cache) {
+                for seed in seeds {
+                    let seedsNode = JSONNode(.array([JSONNode(.number(Double(seed), literal: String(seed)), at: document.location)]),
+                                             at: document.member("seeds")?.value.location ?? document.location)
+                    let runDocument = substitute(resolved, path: ["seeds"], with: seedsNode, keyLocation: document.location)
+                    let values = axes.enumerated().map { index, axis in
+                        SweepValue(path: axis.path, label: axis.labels[choice[index]], value: axis.values[choice[index]])
+                    }
+                    runs.append(RunConfig(experiment: name ?? "", name: runName(axes: axes, choice: choice, seed: seed), seed: seed,
+                                          sweepValues: values, data: sections.data, model: sections.model, loss: sections.loss,
+                                          optimizer: sections.optimizer, training: sections.training, resolved: runDocument))
+                }
+            } else {
+                valid = false
+            }
+        } while advance(&choice, axes: axes)
+        guard valid, headerValid, let name else { return nil }
+        return Experiment(file: file, name: name, description: description, document: document,
+                          axes: axes, seeds: seeds, runs: runs)
+    }
+
+    /// For keys that belong inside a section ("epochs" at the top level), where they go.
+    private static func misplacedKeyExplanations(_ keys: [String]) -> [String: String] {
+        let sections = [("training", trainingKeys), ("optimizer", allOptimizerKeys), ("data", allDataKeys), ("model", allModelKeys)]
+        var explanations: [String: String] = [:]
+        for key in keys where !topLevelKeys.contains(key) {
+            let wanted = keyAliases[key] ?? key
+            if let (section, _) = sections.first(where: { $0.1.contains(wanted) && wanted != "name" }) {
+                let spelled = wanted == key ? "" : " (spelled \"\(wanted)\")"
+                explanations[key] = "unknown key \"\(key)\" at the top level; it belongs in \"\(section)\"\(spelled)"
+            }
+        }
+        return explanations
+    }
+
+    /// Moves to the next grid point, the last axis fastest; false after the last.
+    private static func advance(_ choice: inout [Int], axes: [SweepAxis]) -> Bool {
+        var axis = axes.count - 1
+        while axis >= 0 {
+            choice[axis] += 1
+            if choice[axis] < axes[axis].values.count { return true }
+            choice[axis] = 0
+            axis -= 1
+        }
+        return false
+    }
+
+    private struct Sections {
+        var data: DataConfig
+        var model: ModelConfig
+        var loss: Loss
+        var optimizer: OptimizerConfig
+        var training: TrainingConfig
+    }
+
+    /// The five sections of one resolved run.
+    private static func readSections(_ document: JSONNode, baseDirectory: String, sink: DiagnosticSink,
+                                     cache: CSVCache) -> Sections? {
+        func section(_ key: String) -> JSONNode? {
+            guard let member = document.member(key) else {
+                sink.error(at: document.location, "", "missing required key \"\(key)\"")
+                return nil
+            }
+            return member.value
+        }
+        let dataNode = section("data"), modelNode = section("model"), lossNode = section("loss")
+        let optimizerNode = section("optimizer"), trainingNode = section("training")
+        let dataResult = dataNode.flatMap { readData($0, baseDirectory: baseDirectory, sink: sink, cache: cache) }
+        let loss = lossNode.flatMap { checkChoice($0, "loss", kind: "loss", lossChoices, sink) }
+        let model = modelNode.flatMap { readModel($0, shape: dataResult?.1, loss: loss, sink: sink) }
+        let optimizer = optimizerNode.flatMap { readOptimizer($0, sink: sink) }
+        let training = trainingNode.flatMap { readTraining($0, validationSplit: dataResult?.0.validationSplit, sink: sink) }
+        guard let (data, shape) = dataResult, let loss, let lossNode, let model, let optimizer, let training,
+              checkLossPairing(loss, lossNode: lossNode, model: model, shape: shape, sink: sink) else { return nil }
+        return Sections(data: data, model: model, loss: loss, optimizer: optimizer, training: training)
+    }
+
+    /// `name`: letters, digits, ".", "_" and "-" only, not "." and without "..", at most 100 characters.
+    private static func readName(_ root: inout ObjectReader) -> String? {
+        guard let name = root.string("name", required: true) else { return nil }
+        let node = root.node.member("name")!.value
+        let allowed = name.unicodeScalars.allSatisfy { $0.isASCII && (CharacterSet.alphanumerics.contains($0) || "._-".unicodeScalars.contains($0)) }
+        if name.isEmpty {
+            root.sink.error(at: node.location, "name", "expected a name for the results folder, found \"\"")
+        } else if !allowed || name.contains("..") || name == "." {
+            root.sink.error(at: node.location, "name",
+                            "expected letters, digits, \".\", \"_\" and \"-\" only (no \"..\"), found \(foundText(node))")
+        } else if name.count > 100 {
+            root.sink.error(at: node.location, "name", "expected at most 100 characters, found \(name.count)")
+        } else {
+            return name
+        }
+        return nil
+    }
+
+    /// `seeds`: a count n (seeds 0 … n−1) or a non-empty list of distinct integers; default [0].
+    private static func readSeeds(_ root: inout ObjectReader) -> [Int]? {
+        guard let member = root.member("seeds") else { return [0] }
+        let sink = root.sink
+        if let elements = member.value.value.elements {
+            guard !elements.isEmpty else {
+                sink.error(at: member.value.location, "seeds", "expected a count or a non-empty list of integers, found an empty list")
+                return nil
+            }
+            var seeds: [Int] = []
+            for (i, element) in elements.enumerated() {
+                guard let seed = checkInteger(element, "seeds[\(i)]", minimum: Int.min, sink) else { continue }
+                if seeds.contains(seed) {
+                    sink.error(at: element.location, "seeds[\(i)]", "seed \(seed) is listed twice")
+                }
+                seeds.append(seed)
+            }
+            return seeds.count == elements.count && Set(seeds).count == seeds.count ? seeds : nil
+        }
+        guard let count = checkInteger(member.value, "seeds", minimum: 1, maximum: maximumRuns, sink) else { return nil }
+        return Array(0 ..< count)
+    }
+}

@@ -1,0 +1,222 @@
+import Foundation
+import XCTest
+@testable import Experiments
+import NeuralNetwork
+
+/// Every mistake gets an exact, compiler-style message naming the line, column,
+/// path, what was found and what was expected. Each case replaces one line of a
+/// valid experiment and lists the diagnostics, all of them, in file order.
+final class ValidationTests: XCTestCase {
+    static let base = [
+        "{",
+        #"  "name": "t","#,
+        #"  "data": {"source": "moons", "samples": 40, "noise": 0.1},"#,
+        #"  "model": {"hidden": [4], "activation": "relu"},"#,
+        #"  "loss": "binary_cross_entropy","#,
+        #"  "optimizer": {"name": "sgd", "learning_rate": 0.1},"#,
+        #"  "training": {"epochs": 2, "batch_size": 8}"#,
+        "}",
+    ]
+
+    /// (what the mistake is, the line replaced, the new line, the expected diagnostics).
+    static let cases: [(String, Int, String, [String])] = [
+        ("a negative learning rate", 6, #"  "optimizer": {"name": "sgd", "learning_rate": -0.1},"#,
+         ["t.json:6:49: error: optimizer.learning_rate: expected a positive number, found -0.1"]),
+        ("a misspelt activation", 4, #"  "model": {"hidden": [4], "activation": "rleu"},"#,
+         [#"t.json:4:42: error: model.activation: unknown activation "rleu"; did you mean "relu"? (one of: identity, sigmoid, tanh, relu, leaky_relu, softmax, zero)"#]),
+        ("a section key at the top level", 2, #"  "name": "t", "epoch": 3,"#,
+         [#"t.json:2:16: error: epoch: unknown key "epoch" at the top level; it belongs in "training" (spelled "epochs")"#]),
+        ("an unknown top-level key", 2, #"  "name": "t", "colour": 3,"#,
+         [#"t.json:2:16: error: colour: unknown key "colour" (allowed here: $schema, name, description, data, model, loss, optimizer, training, seeds, sweep)"#]),
+        ("missing epochs", 7, #"  "training": {"batch_size": 8}"#,
+         [#"t.json:7:15: error: training: missing required key "epochs""#]),
+        ("a missing section", 3, "",
+         [#"t.json:1:1: error: missing required key "data""#]),
+        ("a name that climbs out of results/", 2, #"  "name": "../x","#,
+         [#"t.json:2:11: error: name: expected letters, digits, ".", "_" and "-" only (no ".."), found "../x""#]),
+        ("an absolute name", 2, #"  "name": "/etc/x","#,
+         [#"t.json:2:11: error: name: expected letters, digits, ".", "_" and "-" only (no ".."), found "/etc/x""#]),
+        ("an empty name", 2, #"  "name": "","#,
+         [#"t.json:2:11: error: name: expected a name for the results folder, found """#]),
+        ("a name that is not a string", 2, #"  "name": 7,"#,
+         ["t.json:2:11: error: name: expected a string, found 7"]),
+        ("an unknown source", 3, #"  "data": {"source": "moon", "samples": 40},"#,
+         [#"t.json:3:22: error: data.source: unknown data source "moon"; did you mean "moons"? (one of: xor, moons, circles, spirals, blobs, sine, inline, csv)"#]),
+        ("a key of another source", 3, #"  "data": {"source": "moons", "factor": 0.3},"#,
+         [#"t.json:3:31: error: data.factor: source moons takes no "factor" (only circles does)"#]),
+        ("negative noise", 3, #"  "data": {"source": "moons", "noise": -1},"#,
+         ["t.json:3:40: error: data.noise: expected a number ≥ 0, found -1"]),
+        ("a validation split of 1", 3, #"  "data": {"source": "moons", "validation_split": 1},"#,
+         ["t.json:3:51: error: data.validation_split: expected a number in [0, 1), found 1"]),
+        ("a fractional sample count", 3, #"  "data": {"source": "moons", "samples": 2.5},"#,
+         ["t.json:3:42: error: data.samples: expected an integer ≥ 1, found 2.5"]),
+        ("softmax in a hidden layer", 4, #"  "model": {"hidden": [4], "activation": "softmax"},"#,
+         ["t.json:4:42: error: model.activation: softmax is for the output layer only (hidden layers take one of: identity, sigmoid, tanh, relu, leaky_relu, zero)"]),
+        ("hidden that is not a list", 4, #"  "model": {"hidden": 4},"#,
+         ["t.json:4:23: error: model.hidden: expected a list of layer sizes (may be empty), found 4"]),
+        ("binary cross-entropy after softmax", 4, #"  "model": {"hidden": [4], "output_activation": "softmax", "outputs": 2},"#,
+         ["t.json:5:11: error: loss: binary_cross_entropy needs a sigmoid output layer, but the output activation is softmax"]),
+        ("a key repeated on another line", 4, #"  "model": {"hidden": [4], "output_activation": "sigmoid"}, "loss": "cross_entropy","#,
+         [#"t.json:5:3: error: duplicate key "loss" (first at line 4)"#]),
+        ("an unknown loss", 5, #"  "loss": "mae","#,
+         [#"t.json:5:11: error: loss: unknown loss "mae"; did you mean "mse"? (one of: mse, squared_error, half_squared_error, binary_cross_entropy, cross_entropy)"#]),
+        ("three outputs for two classes", 4, #"  "model": {"hidden": [4], "outputs": 3},"#,
+         ["t.json:4:39: error: model.outputs: the data has 2 classes, so the output layer needs 1 (the label) or 2 (one-hot) units, found 3"]),
+        ("sgd with an Adam key", 6, #"  "optimizer": {"name": "sgd", "learning_rate": 0.1, "beta1": 0.9},"#,
+         [#"t.json:6:54: error: optimizer.beta1: sgd takes no "beta1" (adam does)"#]),
+        ("PyTorch's name for the learning rate", 6, #"  "optimizer": {"name": "sgd", "lr": 0.1},"#,
+         [#"t.json:6:16: error: optimizer: missing required key "learning_rate""#,
+          #"t.json:6:32: error: optimizer.lr: unknown key "lr"; did you mean "learning_rate"?"#]),
+        ("an unknown optimizer", 6, #"  "optimizer": {"name": "adamw"},"#,
+         [#"t.json:6:25: error: optimizer.name: unknown optimizer "adamw"; did you mean "adam"? (one of: sgd, momentum, adam)"#]),
+        ("momentum 0", 6, #"  "optimizer": {"name": "momentum", "learning_rate": 0.1, "momentum": 0},"#,
+         ["t.json:6:71: error: optimizer.momentum: expected a positive number, found 0"]),
+        ("beta2 of 1", 6, #"  "optimizer": {"name": "adam", "beta2": 1},"#,
+         ["t.json:6:42: error: optimizer.beta2: expected a number in [0, 1), found 1"]),
+        ("a learning rate in quotes", 6, #"  "optimizer": {"name": "sgd", "learning_rate": "0.1"},"#,
+         [#"t.json:6:49: error: optimizer.learning_rate: expected a positive number, found "0.1""#]),
+        ("an optimizer given by name only", 6, #"  "optimizer": "sgd","#,
+         [#"t.json:6:16: error: optimizer: expected an object, found "sgd""#]),
+        ("a batch size in words", 7, #"  "training": {"epochs": 2, "batch_size": "half"}"#,
+         [#"t.json:7:43: error: training.batch_size: expected an integer ≥ 1 or "full", found "half""#]),
+        ("shuffle as a string", 7, #"  "training": {"epochs": 2, "shuffle": "yes"}"#,
+         [#"t.json:7:40: error: training.shuffle: expected true or false, found "yes""#]),
+        ("a divergence factor of 1", 7, #"  "training": {"epochs": 2, "divergence_factor": 1}"#,
+         ["t.json:7:50: error: training.divergence_factor: expected a number > 1, found 1"]),
+        ("a key given twice", 2, #"  "name": "t", "name": "u","#,
+         [#"t.json:2:16: error: duplicate key "name" (first at column 3)"#]),
+        ("zero seeds", 2, #"  "name": "t", "seeds": 0,"#,
+         ["t.json:2:25: error: seeds: expected an integer from 1 to 100000, found 0"]),
+        ("a repeated seed", 2, #"  "name": "t", "seeds": [1, 2, 1],"#,
+         ["t.json:2:32: error: seeds[2]: seed 1 is listed twice"]),
+        ("a misspelt sweep path", 2, #"  "name": "t", "sweep": {"optimizer.learning_rat": [0.1]},"#,
+         [#"t.json:2:26: error: sweep.optimizer.learning_rat: unknown path "optimizer.learning_rat"; did you mean "optimizer.learning_rate"?"#]),
+        ("sweeping the seeds", 2, #"  "name": "t", "sweep": {"seeds": [1, 2]},"#,
+         [#"t.json:2:26: error: sweep.seeds: "seeds" cannot be swept: list the seeds in "seeds" instead"#]),
+        ("an empty sweep list", 2, #"  "name": "t", "sweep": {"optimizer.learning_rate": []},"#,
+         ["t.json:2:53: error: sweep.optimizer.learning_rate: expected at least one value, found an empty list"]),
+        ("a log range from 0", 2, #"  "name": "t", "sweep": {"optimizer.learning_rate": {"log": [0, 1], "count": 3}},"#,
+         ["t.json:2:61: error: sweep.optimizer.learning_rate.log: a log range needs two positive numbers, found [0, 1]"]),
+        ("a bad value in a sweep", 2, #"  "name": "t", "sweep": {"optimizer.learning_rate": [0.1, -1, 0.01]},"#,
+         [#"t.json:2:59: error: optimizer.learning_rate: expected a positive number, found -1 (a value of sweep "optimizer.learning_rate")"#]),
+        ("softmax swept into a hidden layer", 2, #"  "name": "t", "sweep": {"model.activation": ["relu", "softmax"]},"#,
+         [#"t.json:2:55: error: model.activation: softmax is for the output layer only (hidden layers take one of: identity, sigmoid, tanh, relu, leaky_relu, zero) (a value of sweep "model.activation")"#]),
+        ("a bad whole-object sweep value", 2,
+         #"  "name": "t", "sweep": {"optimizer": [{"name": "sgd", "learning_rate": 0.1}, {"name": "adam", "lr": 0.01}]},"#,
+         [#"t.json:2:96: error: optimizer.lr: unknown key "lr"; did you mean "learning_rate"? (a value of sweep "optimizer")"#]),
+        ("explicit weights of the wrong shape", 4,
+         #"  "model": {"inputs": 2, "layers": [{"units": 2, "activation": "relu", "weights": [[1, 2, 3], [4, 5, 6]]}, {"units": 1, "activation": "sigmoid"}]},"#,
+         ["t.json:4:83: error: model.layers[0].weights: expected 2 rows (units) of 2 numbers (inputs below), found 2×3"]),
+        ("explicit inputs that do not fit the data", 4, #"  "model": {"inputs": 3, "layers": [{"units": 1, "activation": "sigmoid"}]},"#,
+         ["t.json:4:23: error: model.inputs: the data has 2 input features, found 3"]),
+        ("biases on a layer without bias", 4,
+         #"  "model": {"inputs": 2, "layers": [{"units": 1, "activation": "sigmoid", "bias": false, "biases": [1]}]},"#,
+         [#"t.json:4:90: error: model.layers[0].biases: the layer has "bias": false, so it takes no biases"#]),
+        ("softmax in an explicit hidden layer", 4,
+         #"  "model": {"inputs": 2, "layers": [{"units": 3, "activation": "softmax"}, {"units": 1, "activation": "sigmoid"}]},"#,
+         ["t.json:4:64: error: model.layers[0].activation: softmax is for the output layer only (hidden layers take one of: identity, sigmoid, tanh, relu, leaky_relu, zero)"]),
+        ("a compact key in the explicit form", 4,
+         #"  "model": {"inputs": 2, "hidden": [3], "layers": [{"units": 1, "activation": "sigmoid"}]},"#,
+         [#"t.json:4:26: error: model.hidden: "hidden" belongs to the compact form; with "layers", give each layer its own "units", "activation" and "init""#]),
+        ("uniform init without its limit", 4, #"  "model": {"hidden": [4], "init": "uniform"},"#,
+         [#"t.json:4:36: error: model.init: "uniform" needs its "limit": write {"name": "uniform", "limit": …}"#]),
+        ("an unknown initializer", 4, #"  "model": {"hidden": [4], "init": "glorot"},"#,
+         [#"t.json:4:36: error: model.init: unknown initializer "glorot" (one of: xavier_uniform, xavier_normal, he_uniform, he_normal, zeros, uniform, normal, constant)"#]),
+        ("ragged inline inputs", 3, #"  "data": {"source": "inline", "inputs": [[1, 2], [3]], "labels": [0, 1]},"#,
+         ["t.json:3:51: error: data.inputs[1]: expected 2 numbers like the rows before it, found 1"]),
+        ("fewer labels than inputs", 3, #"  "data": {"source": "inline", "inputs": [[1, 2], [3, 4]], "labels": [0]},"#,
+         ["t.json:3:70: error: data.labels: expected one label per input row (2), found 1"]),
+        ("labels and targets", 3, #"  "data": {"source": "inline", "inputs": [[1, 2], [3, 4]], "labels": [0, 1], "targets": [[1], [2]]},"#,
+         [#"t.json:3:78: error: data.targets: inline data takes "labels" or "targets", not both"#]),
+        ("a missing CSV file", 3, #"  "data": {"source": "csv", "path": "nope.csv", "target": "label"},"#,
+         ["t.json:3:37: error: data.path: nope.csv: file not found"]),
+        ("binary cross-entropy on regression data", 3, #"  "data": {"source": "sine"},"#,
+         ["t.json:5:11: error: loss: binary_cross_entropy needs classification data, but the data is regression (use mse, squared_error or half_squared_error)"]),
+        ("a trailing comma", 7, #"  "training": {"epochs": 2,}"#,
+         ["t.json:7:27: error: trailing comma before '}'"]),
+        ("several mistakes at once", 6, #"  "optimizer": {"name": "momentum", "learning_rate": 0, "nesterov": 1, "beta1": 0.9},"#,
+         ["t.json:6:54: error: optimizer.learning_rate: expected a positive number, found 0",
+          "t.json:6:69: error: optimizer.nesterov: expected true or false, found 1",
+          #"t.json:6:72: error: optimizer.beta1: momentum takes no "beta1" (adam does)"#]),
+    ]
+
+    func testEveryMistakeHasItsExactMessage() {
+        XCTAssertGreaterThanOrEqual(Set(Self.cases.map(\.0)).count, 25)
+        for (mistake, line, replacement, expected) in Self.cases {
+            var lines = Self.base
+            lines[line - 1] = replacement
+            XCTAssertEqual(diagnostics(lines.joined(separator: "\n")), expected, mistake)
+        }
+    }
+
+    func testTheBaseExperimentIsValid() throws {
+        let experiment = try load(Self.base.joined(separator: "\n"))
+        XCTAssertEqual(experiment.runs.count, 1)
+        let run = experiment.runs[0]
+        XCTAssertEqual(run.name, "seed=0")
+        XCTAssertEqual(run.model.layers.map(\.units), [4, 1])
+        XCTAssertEqual(run.model.layers.map(\.activation), [.relu, .sigmoid])
+        XCTAssertEqual(run.model.inputs, 2)
+        XCTAssertEqual(run.data.validationSplit, 0.2)
+        XCTAssertEqual(run.training.batchSize, .samples(8))
+        XCTAssertEqual(run.optimizer.optimizer, .sgd(SGD(learningRate: 0.1)))
+    }
+
+    /// A layer of 10⁹ units is refused with the figure, before anything is allocated.
+    func testImpossibleSizesAreRefusedWithTheFigure() {
+        var lines = Self.base
+        lines[3] = #"  "model": {"hidden": [1000000000]},"#
+        let messages = diagnostics(lines.joined(separator: "\n"))
+        XCTAssertEqual(messages.count, 1)
+        XCTAssert(messages.first?.hasPrefix("t.json:4:12: error: model: this network needs about 1.1 TB of memory for one run (4000000001 weights, 1000000001 units × 40 samples), more than this machine's") ?? false,
+                  "\(messages)")
+        lines = Self.base
+        lines[2] = #"  "data": {"source": "moons", "samples": 1000000000},"#
+        XCTAssertEqual(diagnostics(lines.joined(separator: "\n")),
+                       ["t.json:3:42: error: data.samples: 1000000000 samples need about 48 GB of memory; at most 10000000 are drawn"])
+    }
+
+    func testEarlyStoppingNeedsValidationData() {
+        var lines = Self.base
+        lines[2] = #"  "data": {"source": "moons", "validation_split": 0},"#
+        lines[6] = #"  "training": {"epochs": 2, "early_stopping": {"patience": 3}}"#
+        XCTAssertEqual(diagnostics(lines.joined(separator: "\n")),
+                       ["t.json:7:29: error: training.early_stopping: early stopping watches the validation loss, but data.validation_split is 0"])
+    }
+
+    func testCrossEntropyNeedsASoftmaxOutput() {
+        var lines = Self.base
+        lines[3] = #"  "model": {"hidden": [4], "output_activation": "sigmoid", "outputs": 2},"#
+        lines[4] = #"  "loss": "cross_entropy","#
+        XCTAssertEqual(diagnostics(lines.joined(separator: "\n")),
+                       ["t.json:5:11: error: loss: cross_entropy needs a softmax output layer, but the output activation is sigmoid"])
+    }
+
+    func testCSVProblemsNameTheFileRowAndColumn() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("nnlab-validation-\(getpid())")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try "a,b,label\n1,2,x\n3,oops,y\n".write(to: folder.appendingPathComponent("bad.csv"), atomically: true, encoding: .utf8)
+        var lines = Self.base
+        lines[2] = #"  "data": {"source": "csv", "path": "bad.csv", "target": "label"},"#
+        let messages = diagnostics(lines.joined(separator: "\n"), baseDirectory: folder.path)
+        XCTAssertEqual(messages.count, 1)
+        XCTAssert(messages[0].hasPrefix("t.json:3:37: error: data.path: \(folder.path)/bad.csv:3:2: "), messages[0])
+        XCTAssert(messages[0].contains(#"expected a number, found "oops""#), messages[0])
+    }
+
+    // MARK: - Helpers
+
+    private func load(_ text: String, baseDirectory: String = ".") throws(Diagnostics) -> Experiment {
+        try ExperimentLoader.load(data: Data(text.utf8), file: "t.json", baseDirectory: baseDirectory)
+    }
+
+    private func diagnostics(_ text: String, baseDirectory: String = ".") -> [String] {
+        do {
+            _ = try load(text, baseDirectory: baseDirectory)
+            return []
+        } catch {
+            return error.items.map(\.rendered)
+        }
+    }
+}
