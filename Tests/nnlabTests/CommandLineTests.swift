@@ -15,9 +15,70 @@ final class CommandLineTests: XCTestCase {
     func testUnknownCommandIsAUsageErrorWithExitTwo() throws {
         let result = try runTool(["frobnicate"])
         XCTAssertEqual(result.status, 2)
-        XCTAssert(result.stderr.contains("unknown command 'frobnicate'"), result.stderr)
+        XCTAssertEqual(result.stderr, "nnlab: error: unknown command 'frobnicate' (see 'nnlab --help')\n")
         XCTAssertEqual(result.stdout, "")
     }
+
+    /// Mistyped commands and options get the nearest name, as swift-argument-parser does.
+    func testTyposGetSuggestions() throws {
+        let command = try runTool(["chek"])
+        XCTAssertEqual(command.status, 2)
+        XCTAssertEqual(command.stderr, "nnlab: error: unknown command 'chek'; did you mean 'check'? (see 'nnlab --help')\n")
+        let option = try runTool(["check", "--hepl"])
+        XCTAssertEqual(option.status, 2)
+        XCTAssertEqual(option.stderr, "nnlab: error: unknown option '--hepl'; did you mean '--help'?\nUsage: nnlab check [PATH ...]\n")
+        let global = try runTool(["--verison"])
+        XCTAssertEqual(global.stderr, "nnlab: error: unknown option '--verison'; did you mean '--version'?\nUsage: nnlab COMMAND [ARGUMENTS ...] (see 'nnlab --help')\n")
+    }
+
+    func testCheckHelp() throws {
+        let help = try runTool(["check", "--help"])
+        XCTAssertEqual(help.status, 0)
+        XCTAssert(help.stdout.contains("Usage: nnlab check [PATH ...]"), help.stdout)
+        XCTAssert(try runTool(["--help"]).stdout.contains("check"))
+    }
+
+    /// `nnlab check` on the shipped experiments: every file valid, exit 0.
+    func testCheckAcceptsTheShippedExperiments() throws {
+        let result = try runTool(["check"], in: packageRoot)
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertEqual(result.stderr, "")
+        XCTAssert(result.stdout.contains("experiments/learning-rate.json: learning-rate, 33 runs"), result.stdout)
+        XCTAssert(result.stdout.contains("  optimizer.learning_rate  11 × 0.001, 0.00316227766017, 0.01, 0.0316227766017, …, 100"), result.stdout)
+        XCTAssert(result.stdout.hasSuffix("runs: all valid\n"), result.stdout)
+    }
+
+    /// An invalid file: every mistake on stderr, compiler-style, exit 2, nothing on stdout for it.
+    func testCheckReportsEveryMistakeAndExitsTwo() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("nnlab-check-\(getpid())")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try """
+            {"name": "bad",
+             "data": {"source": "moons"},
+             "model": {"hidden": [4], "activation": "rleu"},
+             "loss": "binary_cross_entropy",
+             "optimizer": {"name": "sgd", "learning_rate": -0.1},
+             "training": {"epochs": 5}}
+            """.write(to: folder.appendingPathComponent("bad.json"), atomically: true, encoding: .utf8)
+        let result = try runTool(["check", "bad.json", "missing.json"], in: folder)
+        XCTAssertEqual(result.status, 2)
+        XCTAssertEqual(result.stdout, "")
+        XCTAssertEqual(result.stderr, "missing.json: error: no such file or folder\n")
+        let bad = try runTool(["check", "bad.json"], in: folder)
+        XCTAssertEqual(bad.status, 2)
+        XCTAssertEqual(bad.stderr, """
+            bad.json:3:41: error: model.activation: unknown activation "rleu"; did you mean "relu"? (one of: identity, sigmoid, tanh, relu, leaky_relu, softmax, zero)
+            bad.json:5:48: error: optimizer.learning_rate: expected a positive number, found -0.1
+            1 of 1 experiment file has errors
+
+            """)
+    }
+}
+
+/// The package's root folder, where `experiments/` is.
+var packageRoot: URL {
+    URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 }
 
 /// The output and exit status of one run of the built tool.

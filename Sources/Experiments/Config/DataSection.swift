@@ -247,8 +247,7 @@ private func readCSV(_ reader: inout ObjectReader, baseDirectory: String, sink: 
     let shown = normalizedPath(opened)
     switch cache.dataset(path: opened, displayPath: shown, target: target, task: task) {
     case .failure(let error):
-        let place = error.line.map { ":\($0)" + (error.column.map { ":\($0)" } ?? "") } ?? ""
-        sink.error(at: pathNode.location, "data.path", "\(error.path)\(place): \(error.message)")
+        sink.error(at: pathNode.location, "data.path", "\(error.path): \(error.message)")
         return (nil, nil)
     case .success(let dataset):
         let targets: DataShape.Targets

@@ -63,7 +63,13 @@ public enum CSVData {
         let size: Int
         do {
             let attributes = try FileManager.default.attributesOfItem(atPath: path)
+            // Devices and pipes (/dev/zero, a FIFO) could be read forever.
+            guard attributes[.type] as? FileAttributeType == .typeRegular else {
+                throw failure("not a regular file")
+            }
             size = (attributes[.size] as? NSNumber)?.intValue ?? 0
+        } catch let error as CSVError {
+            throw error
         } catch {
             throw failure("cannot read the file's size")
         }
