@@ -7,6 +7,8 @@ public struct Experiment: Sendable {
     public var file: String
     public var name: String
     public var description: String?
+    /// The file's bytes, as run (`experiment.json`).
+    public var source: Data
     /// The file as parsed.
     public var document: JSONNode
     /// The sweep's axes in file order (empty without a sweep).
@@ -60,6 +62,11 @@ public enum ExperimentLoader {
         }
         let sink = DiagnosticSink(file: file)
         let experiment = read(document, file: file, baseDirectory: baseDirectory, sink: sink, cache: cache)
+            .map { experiment -> Experiment in
+                var experiment = experiment
+                experiment.source = data
+                return experiment
+            }
         let diagnostics = sink.sorted
         guard diagnostics.isEmpty, let experiment else {
             throw Diagnostics(diagnostics.isEmpty
@@ -161,7 +168,7 @@ public enum ExperimentLoader {
             }
         } while advance(&choice, axes: axes)
         guard valid, headerValid, let name else { return nil }
-        return Experiment(file: file, name: name, description: description, document: document,
+        return Experiment(file: file, name: name, description: description, source: Data(), document: document,
                           axes: axes, seeds: seeds, runs: runs)
     }
 

@@ -11,6 +11,8 @@ enum ExitStatus: Int32 {
     case writeFailure = 1
     /// Invalid input or usage.
     case invalidInput = 2
+    /// Ctrl-C: finished runs were kept (128 + SIGINT, as shells report it).
+    case interrupted = 130
 }
 
 /// A command and the function that carries it out.
@@ -21,6 +23,7 @@ struct Command: Sendable {
 
 /// The commands, in the order `nnlab --help` lists them.
 let commands = [
+    Command(spec: runSpec, run: runRun),
     Command(spec: checkSpec, run: runCheck),
 ]
 

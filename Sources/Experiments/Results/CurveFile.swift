@@ -1,0 +1,47 @@
+/// `curve.csv`: one row per epoch, from epoch 0 (before training).
+///
+/// Columns: `epoch, train_loss, validation_loss, train_accuracy,
+/// validation_accuracy, grad_norm_1 … grad_norm_L`; blank where a value does
+/// not apply (no validation split, regression, gradient norms at epoch 0).
+public enum CurveFile {
+    public static func header(layers: Int) -> [String] {
+        ["epoch", "train_loss", "validation_loss", "train_accuracy", "validation_accuracy"]
+            + (1 ... max(layers, 1)).map { "grad_norm_\($0)" }
+    }
+
+    public static func text(_ curve: [EpochRecord], layers: Int) -> String {
+        var text = CSVText.line(header(layers: layers))
+        for record in curve {
+            let norms = record.gradientNorms.map { $0.map(CSVText.number) } ?? Array(repeating: "", count: layers)
+            text += CSVText.line([String(record.epoch), CSVText.number(record.trainLoss), CSVText.number(record.validationLoss),
+                                  CSVText.number(record.trainAccuracy), CSVText.number(record.validationAccuracy)] + norms)
+        }
+        return text
+    }
+
+    /// Reads a curve written by `text`; nil when the text is not such a curve.
+    public static func parse(_ text: String, layers: Int) -> [EpochRecord]? {
+        let rows = CSVText.parse(text)
+        guard rows.first == header(layers: layers), rows.count >= 2 else { return nil }
+        var curve: [EpochRecord] = []
+        for row in rows.dropFirst() {
+            guard row.count == 5 + layers, let epoch = Int(row[0]), let trainLoss = number(row[1]) else { return nil }
+            let norms = row[5...].map(number)
+            curve.append(EpochRecord(epoch: epoch, trainLoss: trainLoss, validationLoss: number(row[2]),
+                                     trainAccuracy: number(row[3]), validationAccuracy: number(row[4]),
+                                     gradientNorms: norms.contains(nil) ? nil : norms.map { $0! }))
+        }
+        return curve
+    }
+
+    /// A number written by `numberText`, or nil for a blank.
+    static func number(_ text: String) -> Double? {
+        switch text {
+        case "": return nil
+        case "nan": return .nan
+        case "inf": return .infinity
+        case "-inf": return -.infinity
+        default: return Double(text)
+        }
+    }
+}

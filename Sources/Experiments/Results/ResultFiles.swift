@@ -1,0 +1,121 @@
+import Foundation
+
+/// Why a result could not be written: the path and the system's reason.
+public struct WriteError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var path: String
+    public var reason: String
+
+    public var description: String { "\(path): cannot write: \(reason)" }
+}
+
+/// Writes result files so that an interrupted run never leaves a half-written
+/// file: each file goes to a temporary name in the same folder, then is renamed
+/// over the final name (an atomic rename on POSIX file systems).
+public enum ResultFiles {
+    /// Writes `text` to `path` atomically, creating the folder when needed.
+    public static func write(_ text: String, to path: String) throws(WriteError) {
+        try write(Data(text.utf8), to: path)
+    }
+
+    public static func write(_ data: Data, to path: String) throws(WriteError) {
+        let folder = (path as NSString).deletingLastPathComponent
+        try makeFolder(folder)
+        let temporary = "\(path).tmp-\(getpid())"
+        guard FileManager.default.createFile(atPath: temporary, contents: data) else {
+            throw WriteError(path: path, reason: reason(folder: folder))
+        }
+        if rename(temporary, path) != 0 {
+            let message = String(cString: strerror(errno))
+            unlink(temporary)
+            throw WriteError(path: path, reason: message)
+        }
+    }
+
+    /// Creates `folder` and its parents.
+    public static func makeFolder(_ folder: String) throws(WriteError) {
+        guard !folder.isEmpty else { return }
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory) {
+            guard isDirectory.boolValue else { throw WriteError(path: folder, reason: "a file is in the way of the folder") }
+            return
+        }
+        do {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        } catch {
+            throw WriteError(path: folder, reason: reason(folder: (folder as NSString).deletingLastPathComponent))
+        }
+    }
+
+    /// The likeliest reason a file in `folder` could not be created.
+    private static func reason(folder: String) -> String {
+        if errno != 0 && errno != EEXIST {
+            return String(cString: strerror(errno))
+        }
+        let existing = folder.isEmpty ? "." : folder
+        return FileManager.default.isWritableFile(atPath: existing) ? "the disk may be full" : "permission denied"
+    }
+
+    /// The contents of `path`, or nil when it cannot be read.
+    public static func read(_ path: String) -> Data? {
+        FileManager.default.contents(atPath: path)
+    }
+}
+
+/// CSV text as nnlab writes it: fields separated by commas, a field quoted
+/// (RFC 4180) only when it holds a comma, a quote or a line break; LF line ends.
+enum CSVText {
+    static func field(_ text: String) -> String {
+        guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
+        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+
+    static func line(_ fields: [String]) -> String {
+        fields.map(field).joined(separator: ",") + "\n"
+    }
+
+    /// A number as results write it (`numberText`), or blank for nil.
+    static func number(_ x: Double?) -> String {
+        x.map(numberText) ?? ""
+    }
+
+    /// The fields of each line of CSV text written by `line` (quoted fields may hold commas).
+    static func parse(_ text: String) -> [[String]] {
+        var rows: [[String]] = []
+        var fields: [String] = []
+        var field = ""
+        var quoted = false
+        var iterator = text.makeIterator()
+        var pending: Character?
+        while let c = pending ?? iterator.next() {
+            pending = nil
+            if quoted {
+                if c == "\"" {
+                    if let next = iterator.next() {
+                        if next == "\"" { field.append("\"") } else { quoted = false; pending = next }
+                    } else {
+                        quoted = false
+                    }
+                } else {
+                    field.append(c)
+                }
+            } else if c == "\"" {
+                quoted = true
+            } else if c == "," {
+                fields.append(field)
+                field = ""
+            } else if c == "\n" {
+                fields.append(field)
+                rows.append(fields)
+                fields = []
+                field = ""
+            } else {
+                field.append(c)
+            }
+        }
+        if !field.isEmpty || !fields.isEmpty {
+            fields.append(field)
+            rows.append(fields)
+        }
+        return rows
+    }
+}

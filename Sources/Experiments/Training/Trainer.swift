@@ -1,0 +1,231 @@
+import Foundation
+import NeuralNetwork
+
+/// How a run ended.
+public enum RunStatus: String, Sendable, Equatable {
+    /// All epochs trained.
+    case completed
+    /// The training loss became NaN or infinite, or exceeded `divergence_factor`
+    /// times its epoch-0 value. A result, not a failure.
+    case diverged
+    /// Early stopping: the validation loss stopped improving.
+    case stopped
+}
+
+/// One row of a loss curve: the full training and validation sets evaluated
+/// after an epoch (epoch 0: before training).
+public struct EpochRecord: Sendable, Equatable {
+    public var epoch: Int
+    public var trainLoss: Double
+    /// Nil without a validation split.
+    public var validationLoss: Double?
+    /// Fraction of samples classified right; nil for regression.
+    public var trainAccuracy: Double?
+    public var validationAccuracy: Double?
+    /// Per layer, the mean over the epoch's steps of ‖∂C/∂Wˡ‖; nil at epoch 0.
+    public var gradientNorms: [Double]?
+
+    public init(epoch: Int, trainLoss: Double, validationLoss: Double?, trainAccuracy: Double?,
+                validationAccuracy: Double?, gradientNorms: [Double]?) {
+        self.epoch = epoch
+        self.trainLoss = trainLoss
+        self.validationLoss = validationLoss
+        self.trainAccuracy = trainAccuracy
+        self.validationAccuracy = validationAccuracy
+        self.gradientNorms = gradientNorms
+    }
+}
+
+/// What training one run produced.
+public struct TrainingResult: Sendable {
+    public var status: RunStatus
+    /// Epoch 0 and every epoch trained.
+    public var curve: [EpochRecord]
+    /// The network after the last epoch trained.
+    public var network: Network
+}
+
+/// Trains runs as SPEC §4 defines it: mini-batches of the training set, shuffled
+/// each epoch by the run's generator, the last partial batch kept; the full
+/// training and validation sets evaluated before training and after every
+/// epoch; divergence and early stopping.
+///
+/// The run's generator, `Generator(seed: run.seed)`, first draws the missing
+/// initial weights (layer by layer), then each epoch's shuffle (Fisher–Yates of
+/// the training indices, the permutation carried over from epoch to epoch).
+/// A training step allocates nothing: batches are copied into preallocated
+/// matrices and the network's buffers are reused.
+public enum Trainer {
+    /// Trains one run. `shouldStop` is asked after every epoch; when it answers
+    /// true, training ends and nil is returned (an interrupted run is no result).
+    public static func train(_ run: RunConfig, data: PreparedData,
+                             shouldStop: () -> Bool = { false }) -> TrainingResult? {
+        var generator = Generator(seed: run.seed)
+        let specs = run.model.layers
+        // The specs were validated against the data; a failure here is a bug.
+        guard var network = try? Network(inputs: run.model.inputs, specs: specs, generator: &generator) else {
+            preconditionFailure("a validated model could not be built: \(run.name)")
+        }
+        let optimizer = run.optimizer.optimizer
+        var state = optimizer.makeState(for: network)
+        let n = data.trainingInputs.rows
+        let batchSize: Int
+        switch run.training.batchSize {
+        case .full: batchSize = n
+        case .samples(let size): batchSize = min(size, n)
+        }
+
+        var evaluator = Evaluator(network: network, data: data, loss: run.loss)
+        var curve = [evaluator.record(network, epoch: 0, gradientNorms: nil)]
+        let initialLoss = curve[0].trainLoss
+
+        var order = Array(0 ..< n)
+        var batch = BatchBuffers(network: network, size: batchSize, features: data.trainingInputs.columns,
+                                 outputs: data.trainingTargets.columns)
+        let lastSize = n % batchSize
+        var lastBatch = lastSize == 0 ? nil : BatchBuffers(network: network, size: lastSize, features: data.trainingInputs.columns,
+                                                            outputs: data.trainingTargets.columns)
+        var normSums = [Double](repeating: 0, count: network.layers.count)
+        var status = isDiverged(curve[0].trainLoss, initial: initialLoss, factor: run.training.divergenceFactor) ? RunStatus.diverged : .completed
+        var best = curve[0].validationLoss ?? .infinity
+        var epochsWithoutImprovement = 0
+
+        var epoch = 0
+        while status == .completed && epoch < run.training.epochs {
+            epoch += 1
+            if run.training.shuffle {
+                generator.shuffle(&order)
+            }
+            for l in normSums.indices { normSums[l] = 0 }
+            var steps = 0
+            var start = 0
+            while start < n {
+                let size = min(batchSize, n - start)
+                if size == batchSize {
+                    batch.step(&network, rows: order, from: start, data: data, loss: run.loss, optimizer: optimizer,
+                               state: &state, normSums: &normSums)
+                } else {
+                    lastBatch!.step(&network, rows: order, from: start, data: data, loss: run.loss, optimizer: optimizer,
+                                    state: &state, normSums: &normSums)
+                }
+                steps += 1
+                start += size
+            }
+            let norms = normSums.map { $0 / Double(steps) }
+            let record = evaluator.record(network, epoch: epoch, gradientNorms: norms)
+            curve.append(record)
+            if isDiverged(record.trainLoss, initial: initialLoss, factor: run.training.divergenceFactor) {
+                status = .diverged
+            } else if let stopping = run.training.earlyStopping, let loss = record.validationLoss {
+                if loss < best - stopping.minDelta {
+                    best = loss
+                    epochsWithoutImprovement = 0
+                } else {
+                    epochsWithoutImprovement += 1
+                    // Patience running out at the last epoch changes nothing: the run completed.
+                    if epochsWithoutImprovement >= stopping.patience && epoch < run.training.epochs { status = .stopped }
+                }
+            }
+            if shouldStop() { return nil }
+        }
+        return TrainingResult(status: status, curve: curve, network: network)
+    }
+
+    /// Divergence: a non-finite loss, or one above `factor` times the epoch-0
+    /// loss. When the epoch-0 loss is 0 only a non-finite loss counts.
+    public static func isDiverged(_ loss: Double, initial: Double, factor: Double) -> Bool {
+        !loss.isFinite || (initial > 0 && loss > factor * initial)
+    }
+}
+
+/// The preallocated batch of one size: inputs, targets and the network's buffers.
+private struct BatchBuffers {
+    var inputs: Matrix
+    var targets: Matrix
+    var workspace: Workspace
+
+    init(network: Network, size: Int, features: Int, outputs: Int) {
+        inputs = Matrix(rows: size, columns: features)
+        targets = Matrix(rows: size, columns: outputs)
+        workspace = Workspace(network: network, batchSize: size)
+    }
+
+    /// One training step on the rows `order[start ..< start + size]`: forward,
+    /// backward, the optimizer's update; adds each layer's ‖∂C/∂Wˡ‖ to `normSums`.
+    mutating func step(_ network: inout Network, rows order: [Int], from start: Int, data: PreparedData, loss: Loss,
+                       optimizer: Optimizer, state: inout OptimizerState, normSums: inout [Double]) {
+        copyRows(order, from: start, of: data.trainingInputs, into: &inputs)
+        copyRows(order, from: start, of: data.trainingTargets, into: &targets)
+        network.forward(inputs, in: &workspace)
+        network.backward(targets: targets, loss: loss, in: &workspace)
+        for l in normSums.indices {
+            normSums[l] += workspace.gradients[l].weights.frobeniusNorm
+        }
+        optimizer.update(&network, gradients: workspace.gradients, state: &state)
+    }
+}
+
+/// Copies rows `order[start ..< start + destination.rows]` of `source` into `destination`.
+private func copyRows(_ order: [Int], from start: Int, of source: Matrix, into destination: inout Matrix) {
+    let columns = source.columns
+    order.withUnsafeBufferPointer { indices in
+        source.elements.withUnsafeBufferPointer { from in
+            destination.elements.withUnsafeMutableBufferPointer { to in
+                for row in 0 ..< destination.rows {
+                    let sourceStart = indices[start + row] * columns
+                    let destinationStart = row * columns
+                    for j in 0 ..< columns { to[destinationStart + j] = from[sourceStart + j] }
+                }
+            }
+        }
+    }
+}
+
+/// Evaluates the network on the whole training and validation sets, with
+/// buffers allocated once per run.
+private struct Evaluator {
+    let data: PreparedData
+    let loss: Loss
+    var training: Workspace?
+    var validation: Workspace?
+
+    init(network: Network, data: PreparedData, loss: Loss) {
+        self.data = data
+        self.loss = loss
+        training = data.trainingInputs.rows > 0 ? Workspace(network: network, batchSize: data.trainingInputs.rows) : nil
+        validation = data.hasValidation ? Workspace(network: network, batchSize: data.validationInputs.rows) : nil
+    }
+
+    mutating func record(_ network: Network, epoch: Int, gradientNorms: [Double]?) -> EpochRecord {
+        let (trainLoss, trainAccuracy) = evaluate(network, &training!, data.trainingInputs, data.trainingTargets, data.trainingLabels)
+        var validationLoss: Double?, validationAccuracy: Double?
+        if validation != nil {
+            (validationLoss, validationAccuracy) = evaluate(network, &validation!, data.validationInputs,
+                                                            data.validationTargets, data.validationLabels)
+        }
+        return EpochRecord(epoch: epoch, trainLoss: trainLoss, validationLoss: validationLoss, trainAccuracy: trainAccuracy,
+                           validationAccuracy: validationAccuracy, gradientNorms: gradientNorms)
+    }
+
+    /// The mean loss and, for classification, the accuracy: the predicted class
+    /// is aᴸ > 0.5 for one output, the largest output (first on ties) otherwise.
+    private func evaluate(_ network: Network, _ workspace: inout Workspace, _ x: Matrix, _ y: Matrix,
+                          _ labels: [Int]?) -> (Double, Double?) {
+        let value = network.loss(loss, inputs: x, targets: y, in: &workspace)
+        guard let labels else { return (value, nil) }
+        let output = workspace.output
+        var correct = 0
+        for row in 0 ..< output.rows {
+            let predicted: Int
+            if output.columns == 1 {
+                predicted = output[row, 0] > 0.5 ? 1 : 0
+            } else {
+                var best = 0
+                for j in 1 ..< output.columns where output[row, j] > output[row, best] { best = j }
+                predicted = best
+            }
+            if predicted == labels[row] { correct += 1 }
+        }
+        return (value, Double(correct) / Double(output.rows))
+    }
+}

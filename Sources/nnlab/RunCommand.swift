@@ -1,0 +1,228 @@
+import Dispatch
+import Experiments
+import Foundation
+
+let runSpec = CommandSpec(
+    name: "run",
+    abstract: "Train every run of the given experiments and write their results.",
+    positionalUsage: "[PATH ...]",
+    positionalHelp: "Experiment files or folders of them (default: experiments/).",
+    options: [
+        OptionSpec(name: "--jobs", valueName: "N", help: "Runs to train at once (default: the number of cores)."),
+        OptionSpec(name: "--output", valueName: "DIR", help: "Where results go (default: results/)."),
+        OptionSpec(name: "--fresh", valueName: nil, help: "Train every run anew instead of resuming finished ones."),
+        OptionSpec(name: "--quiet", valueName: nil, help: "Print nothing but errors."),
+    ],
+    discussion: """
+        Every file is validated before anything runs; an invalid file stops the command
+        with exit status 2 and nothing written. Runs finished earlier with the same
+        resolved config are reused. Ctrl-C stops cleanly: finished runs are kept and the
+        next 'nnlab run' resumes. Exit status: 0 success (diverged runs are results),
+        1 a result could not be written, 2 invalid input, 130 interrupted.
+        """)
+
+/// `nnlab run [PATH ...] [--jobs N] [--output DIR] [--fresh] [--quiet]`.
+func runRun(_ arguments: ParsedArguments) -> ExitStatus {
+    var jobs = ProcessInfo.processInfo.activeProcessorCount
+    if let text = arguments.values["--jobs"] {
+        guard let n = Int(text), n >= 1, n <= 4096 else {
+            return report(.invalidValue(option: "--jobs", value: text, expected: "a whole number from 1 to 4096", command: "run"))
+        }
+        jobs = n
+    }
+    let output = arguments.values["--output"] ?? "results"
+    guard !output.isEmpty else {
+        return report(.invalidValue(option: "--output", value: output, expected: "a folder", command: "run"))
+    }
+    let quiet = arguments.flags.contains("--quiet")
+    guard let experiments = loadExperiments(arguments.positional.isEmpty ? ["experiments"] : arguments.positional) else {
+        return .invalidInput
+    }
+
+    let interrupt = Interrupt()
+    interrupt.install()
+    let progress = ProgressDisplay(quiet: quiet)
+    let runner = Runner(experiments: experiments, options: RunnerOptions(output: output, jobs: jobs, fresh: arguments.flags.contains("--fresh")))
+    let outcome: RunnerOutcome
+    do {
+        outcome = try runner.run(events: { progress.handle($0) }, cancelled: { interrupt.happened })
+    } catch {
+        progress.finish()
+        printError("nnlab: error: \(error)\n")
+        return .writeFailure
+    }
+    progress.finish()
+    if outcome.interrupted {
+        printError("interrupted: \(outcome.resumed + outcome.trained) of \(count(outcome.total, "run")) finished and kept; run the same command again to resume\n")
+        return .interrupted
+    }
+    if !quiet {
+        var parts = ["\(outcome.trained) trained"]
+        if outcome.resumed > 0 { parts.append("\(outcome.resumed) already done") }
+        if outcome.diverged > 0 { parts.append("\(outcome.diverged) diverged") }
+        print("\(count(outcome.total, "run")) (\(parts.joined(separator: ", "))) in \(clock(progress.elapsed)); results in \(outcome.folders.map { $0 + "/" }.joined(separator: ", "))")
+        if outcome.staleRuns > 0 {
+            print("note: \(count(outcome.staleRuns, "run folder")) no longer in the experiments \(outcome.staleRuns == 1 ? "was" : "were") left in runs/ and not summarized")
+        }
+    }
+    return .success
+}
+
+/// Loads and validates every experiment file, printing every mistake; nil when any file is invalid
+/// or two experiments share a name (and so a results folder).
+func loadExperiments(_ paths: [String]) -> [Experiment]? {
+    let files: [String]
+    do {
+        files = try ExperimentLoader.experimentFiles(paths)
+    } catch {
+        printError(error.rendered + "\n")
+        return nil
+    }
+    let cache = CSVCache()
+    var experiments: [Experiment] = []
+    var valid = true
+    for file in files {
+        do {
+            experiments.append(try ExperimentLoader.load(path: file, cache: cache))
+        } catch {
+            printError(error.rendered + "\n")
+            valid = false
+        }
+    }
+    var owners: [String: String] = [:]
+    for experiment in experiments {
+        if let other = owners[experiment.name] {
+            let location = experiment.document.member("name")?.value.location
+            printError(Diagnostic(file: experiment.file, location: location, path: "name",
+                                  message: "\"\(experiment.name)\" is also the name of \(other); each experiment needs its own results folder").rendered + "\n")
+            valid = false
+        }
+        owners[experiment.name] = experiment.file
+    }
+    if !valid {
+        printError("nothing was run: fix the files above first\n")
+        return nil
+    }
+    return experiments
+}
+
+/// Ctrl-C: the first one asks the runner to stop after the current epochs; a
+/// second one exits at once (files are written atomically, so none is half-written).
+final class Interrupt: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+    private var source: DispatchSourceSignal?
+
+    var happened: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return count > 0
+    }
+
+    func install() {
+        signal(SIGINT, SIG_IGN)
+        let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: DispatchQueue(label: "nnlab.interrupt"))
+        source.setEventHandler { [self] in
+            lock.lock()
+            count += 1
+            let again = count > 1
+            lock.unlock()
+            if again { exit(ExitStatus.interrupted.rawValue) }
+            printError("\nstopping after the runs in progress finish their epoch… (Ctrl-C again to quit now)\n")
+        }
+        source.resume()
+        self.source = source
+    }
+}
+
+/// The progress of a sweep on stderr: on a terminal one live line (bar, runs
+/// done of total, elapsed, time left, diverged runs), redrawn as runs finish
+/// and every half second; otherwise one line per finished run; nothing when quiet.
+final class ProgressDisplay: @unchecked Sendable {
+    private let quiet: Bool
+    private let live: Bool
+    private let start = DispatchTime.now().uptimeNanoseconds
+    private let lock = NSLock()
+    private var total = 0
+    private var resumed = 0
+    private var done = 0
+    private var diverged = 0
+    private var timer: DispatchSourceTimer?
+
+    init(quiet: Bool) {
+        self.quiet = quiet
+        live = !quiet && isatty(STDERR_FILENO) == 1
+    }
+
+    var elapsed: Double {
+        Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+    }
+
+    func handle(_ event: RunnerEvent) {
+        guard !quiet else { return }
+        lock.lock()
+        defer { lock.unlock() }
+        switch event {
+        case .planned(let total, let resumed):
+            self.total = total
+            self.resumed = resumed
+            done = resumed
+            if live {
+                let timer = DispatchSource.makeTimerSource(queue: DispatchQueue(label: "nnlab.progress"))
+                timer.schedule(deadline: .now() + 0.5, repeating: 0.5)
+                timer.setEventHandler { [self] in
+                    lock.lock()
+                    drawLine()
+                    lock.unlock()
+                }
+                timer.resume()
+                self.timer = timer
+                drawLine()
+            } else if resumed > 0 {
+                printError("\(resumed) of \(count(total, "run")) already done; training the other \(total - resumed)\n")
+            }
+        case .finished(let run):
+            done = run.done
+            diverged = run.diverged
+            if live {
+                drawLine()
+            } else {
+                let status = run.status == .completed ? "" : " \(run.status.rawValue)"
+                printError("[\(run.done)/\(run.total)] \(run.experiment)/\(run.run): \(count(run.epochs, "epoch"))\(status), \(String(format: "%.2f", run.seconds)) s\n")
+            }
+        }
+    }
+
+    /// Ends the live line.
+    func finish() {
+        lock.lock()
+        defer { lock.unlock() }
+        timer?.cancel()
+        timer = nil
+        if live && total > 0 {
+            drawLine()
+            printError("\n")
+        }
+    }
+
+    /// `[########············] 12/33 runs  0:04 elapsed  ~0:07 left  2 diverged`
+    private func drawLine() {
+        let width = 24
+        let fraction = total == 0 ? 1 : Double(done) / Double(total)
+        let filled = Int((fraction * Double(width)).rounded(.down))
+        let bar = String(repeating: "#", count: filled) + String(repeating: "·", count: width - filled)
+        let trained = done - resumed
+        var line = "[\(bar)] \(done)/\(total) runs  \(clock(elapsed)) elapsed"
+        if trained > 0 && done < total {
+            line += "  ~\(clock(elapsed / Double(trained) * Double(total - done))) left"
+        }
+        if diverged > 0 { line += "  \(diverged) diverged" }
+        printError("\r\(line)\u{1B}[K")
+    }
+}
+
+/// Seconds as m:ss (or h:mm:ss).
+func clock(_ seconds: Double) -> String {
+    let s = Int(seconds.rounded())
+    return s >= 3600 ? String(format: "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60) : String(format: "%d:%02d", s / 60, s % 60)
+}
