@@ -111,29 +111,36 @@ public enum ExperimentLoader {
         let name = readName(&root)
         let description = root.string("description")
         let seedsRead = readSeeds(&root)
-        var axesRead: [SweepAxis]? = []
+        var axesRead: [SweepAxis] = []
+        var sweepValid = true
         if let member = root.member("sweep") {
-            axesRead = readSweep(member.value, sink: sink)
+            (axesRead, sweepValid) = readSweep(member.value, sink: sink)
         }
         for key in ["data", "model", "loss", "optimizer", "training"] {
             _ = root.member(key)
         }
         root.finish(allowed: topLevelKeys, explanations: misplacedKeyExplanations(root.members.map(\.key)))
-        // With a broken sweep or seeds, the sections are still checked (as the
-        // file would run without a sweep), so that every mistake is reported.
-        for axis in axesRead ?? [] {
+        for axis in axesRead {
             sink.markSweepValues(axis.values, axis: axis.path)
         }
-        let headerValid = axesRead != nil && seedsRead != nil && name != nil
-        let axes = axesRead ?? []
-        let seeds = seedsRead ?? [0]
-
+        // With a broken axis or seeds, the sections are still checked with the
+        // valid axes (or none), so that every mistake is reported.
+        var headerValid = sweepValid && seedsRead != nil && name != nil
+        var axes = axesRead
+        var seeds = seedsRead ?? [0]
         let points = axes.reduce(1.0) { $0 * Double($1.values.count) }
-        guard points * Double(seeds.count) <= Double(maximumRuns) else {
+        if points * Double(seeds.count) > Double(maximumRuns) {
             let sweep = document.member("sweep")
             sink.error(at: sweep?.keyLocation ?? document.location, "sweep",
                        "the sweep expands into \(numberText(points * Double(seeds.count))) runs; at most \(maximumRuns) are allowed")
-            return nil
+            headerValid = false
+            axes = axes.map { axis in
+                var first = axis
+                first.values = [axis.values[0]]
+                first.labels = [axis.labels[0]]
+                return first
+            }
+            seeds = [seeds[0]]
         }
 
         // Every grid point, validated once per distinct point; seeds only change the run.

@@ -63,7 +63,8 @@ public enum DataSource: Sendable, Equatable {
 /// The `data` section, resolved.
 public struct DataConfig: Sendable, Equatable {
     public var source: DataSource
-    /// Standard deviation of the Gaussian noise (blobs: of each cluster).
+    /// The noise: the standard deviation of Gaussian noise (blobs: of each
+    /// cluster), for spirals the amplitude of uniform noise in [−noise, noise).
     public var noise: Double
     /// The fraction of samples held out for validation, 0 ≤ f < 1.
     public var validationSplit: Double

@@ -5,8 +5,8 @@ import Foundation
 /// A sweep value is a non-empty list of values (whole objects too), or
 /// `{"log": [from, to], "count": n}` (n values evenly spaced in log₁₀) or
 /// `{"linear": [from, to], "count": n}`. Generated values are rounded to 12
-/// significant digits, so a log range from 0.001 to 10 gives 0.01, not
-/// 0.010000000000000002; the ends are exactly `from` and `to`.
+/// significant digits, so a linear range from 0 to 1 in 11 steps gives 0.1,
+/// not 0.09999999999999999; the ends are exactly `from` and `to`.
 public struct SweepAxis: Sendable, Equatable {
     public var path: String
     public var keyLocation: SourceLocation
@@ -31,11 +31,11 @@ private let sweepablePaths: [String] = {
 let maximumAxisValues = 10_000
 let maximumRuns = 100_000
 
-/// Reads `sweep` into its axes, in file order.
-func readSweep(_ node: JSONNode, sink: DiagnosticSink) -> [SweepAxis]? {
+/// Reads `sweep` into its axes, in file order: the valid axes, and whether every axis was valid.
+func readSweep(_ node: JSONNode, sink: DiagnosticSink) -> (axes: [SweepAxis], valid: Bool) {
     guard let members = node.value.members else {
         sink.error(at: node.location, "sweep", "expected an object of dotted paths and their values, found \(foundText(node))")
-        return nil
+        return ([], false)
     }
     var axes: [SweepAxis] = []
     var ok = true
@@ -60,8 +60,7 @@ func readSweep(_ node: JSONNode, sink: DiagnosticSink) -> [SweepAxis]? {
         }
         axes.append(SweepAxis(path: member.key, keyLocation: member.keyLocation, values: values, labels: uniqueLabels(values)))
     }
-    guard ok else { return nil }
-    return axes
+    return (axes, ok)
 }
 
 private func sweepValues(_ node: JSONNode, path: String, sink: DiagnosticSink) -> [JSONNode]? {

@@ -1,0 +1,253 @@
+import Foundation
+import XCTest
+
+/// End-to-end tests of `nnlab run` on small experiments: the results tree,
+/// determinism across repeats and job counts, resume, Ctrl-C, bad input.
+final class RunCommandTests: XCTestCase {
+    var folder: URL!
+
+    override func setUpWithError() throws {
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("nnlab-run-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent("experiments"), withIntermediateDirectories: true)
+    }
+
+    override func tearDownWithError() throws {
+        try? FileManager.default.removeItem(at: folder)
+    }
+
+    /// A small sweep: 3 learning rates × 2 activations × 2 seeds of moons.
+    let sweep = """
+        {"name": "small",
+         "data": {"source": "moons", "samples": 60, "noise": 0.2},
+         "model": {"hidden": [6]},
+         "loss": "binary_cross_entropy",
+         "optimizer": {"name": "sgd", "learning_rate": 0.1},
+         "training": {"epochs": 15, "batch_size": 16},
+         "seeds": 2,
+         "sweep": {"optimizer.learning_rate": [0.01, 0.3, 1e3], "model.activation": ["relu", "tanh"]}}
+        """
+
+    func write(_ text: String, as name: String = "small.json") throws {
+        try text.write(to: folder.appendingPathComponent("experiments").appendingPathComponent(name), atomically: true, encoding: .utf8)
+    }
+
+    func testTheResultsTree() throws {
+        try write(sweep)
+        let result = try runTool(["run", "--output", "out", "--jobs", "2"], in: folder)
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let root = folder.appendingPathComponent("out/small")
+        let files = try tree(root)
+        XCTAssertEqual(files.keys.filter { !$0.hasPrefix("runs/") }.sorted(), ["experiment.json", "summary.csv", "timings.csv"])
+        XCTAssertEqual(files.keys.filter { $0.hasPrefix("runs/") }.count, 12 * 3)
+        XCTAssertEqual(files["experiment.json"], Data(sweep.utf8))
+        let summary = String(decoding: files["summary.csv"]!, as: UTF8.self).split(separator: "\n")
+        XCTAssertEqual(summary.count, 13)
+        XCTAssertEqual(summary[0], "run,optimizer.learning_rate,model.activation,seed,status,epochs,train_loss,validation_loss,best_validation_loss,best_epoch,train_accuracy,validation_accuracy")
+        XCTAssert(summary[1].hasPrefix("\"learning_rate=0.01,activation=relu,seed=0\",0.01,relu,0,completed,15,"), String(summary[1]))
+        XCTAssert(summary.contains { $0.contains(",1000,") && $0.contains(",diverged,") }, "lr 1000 diverges: \(summary)")
+        let curve = String(decoding: files["runs/learning_rate=0.3,activation=tanh,seed=1/curve.csv"]!, as: UTF8.self).split(separator: "\n")
+        XCTAssertEqual(curve[0], "epoch,train_loss,validation_loss,train_accuracy,validation_accuracy,grad_norm_1,grad_norm_2")
+        XCTAssertEqual(curve.count, 17)
+        XCTAssert(curve[1].hasPrefix("0,") && curve[1].hasSuffix(",,"), String(curve[1]))
+        XCTAssert(result.stdout.contains("12 runs (12 trained") && result.stdout.contains("results in out/small/"), result.stdout)
+        XCTAssertFalse(files.keys.contains { $0.contains(".tmp") })
+    }
+
+    /// Every file but timings.csv is byte-identical run after run, and with 1 job or 2.
+    func testResultsAreIdenticalAcrossRepeatsAndJobCounts() throws {
+        try write(sweep)
+        XCTAssertEqual(try runTool(["run", "--output", "one", "--jobs", "1", "--quiet"], in: folder).status, 0)
+        XCTAssertEqual(try runTool(["run", "--output", "two", "--jobs", "2", "--quiet"], in: folder).status, 0)
+        var one = try tree(folder.appendingPathComponent("one"))
+        var two = try tree(folder.appendingPathComponent("two"))
+        one["small/timings.csv"] = nil
+        two["small/timings.csv"] = nil
+        XCTAssertEqual(one.count, 38)
+        XCTAssertEqual(one, two)
+        XCTAssertEqual(try runTool(["run", "--output", "one", "--jobs", "2", "--fresh", "--quiet"], in: folder).status, 0)
+        var again = try tree(folder.appendingPathComponent("one"))
+        again["small/timings.csv"] = nil
+        XCTAssertEqual(again, two)
+    }
+
+    /// A second run reuses finished runs; a changed run is trained again; the
+    /// summary holds only the runs the experiment still has.
+    func testResume() throws {
+        try write(sweep)
+        XCTAssertEqual(try runTool(["run", "--output", "out", "--quiet"], in: folder).status, 0)
+        let first = try tree(folder.appendingPathComponent("out"))
+        let again = try runTool(["run", "--output", "out"], in: folder)
+        XCTAssertEqual(again.status, 0)
+        XCTAssert(again.stderr.contains("12 of 12 runs already done"), again.stderr)
+        XCTAssert(again.stdout.contains("12 runs (0 trained, 12 already done"), again.stdout)
+        XCTAssertEqual(try tree(folder.appendingPathComponent("out")), first)
+
+        try write(sweep.replacingOccurrences(of: "[0.01, 0.3, 1e3]", with: "[0.01, 0.3]")
+            .replacingOccurrences(of: "\"epochs\": 15", with: "\"epochs\": 15, \"shuffle\": true"))
+        let changed = try runTool(["run", "--output", "out"], in: folder)
+        XCTAssertEqual(changed.status, 0)
+        XCTAssert(changed.stdout.contains("8 runs (8 trained)"), "the config text changed, so every run trains: \(changed.stdout)")
+        XCTAssert(changed.stdout.contains("note: 4 run folders no longer in the experiments were left in runs/ and not summarized"), changed.stdout)
+        let summary = try String(contentsOf: folder.appendingPathComponent("out/small/summary.csv"), encoding: .utf8)
+        XCTAssertEqual(summary.split(separator: "\n").count, 9)
+        XCTAssertFalse(summary.contains("1000"))
+    }
+
+    /// A run's config.json, run on its own, reproduces its curve byte for byte.
+    func testAConfigAloneReproducesItsRun() throws {
+        try write(sweep)
+        XCTAssertEqual(try runTool(["run", "--output", "out", "--quiet"], in: folder).status, 0)
+        let run = "out/small/runs/learning_rate=0.3,activation=relu,seed=1"
+        let alone = try runTool(["run", "\(run)/config.json", "--output", "alone", "--quiet"], in: folder)
+        XCTAssertEqual(alone.status, 0, alone.stderr)
+        let original = try Data(contentsOf: folder.appendingPathComponent("\(run)/curve.csv"))
+        let copy = try Data(contentsOf: folder.appendingPathComponent("alone/small/runs/seed=1/curve.csv"))
+        XCTAssertEqual(copy, original)
+        XCTAssertEqual(try Data(contentsOf: folder.appendingPathComponent("alone/small/runs/seed=1/model.json")),
+                       try Data(contentsOf: folder.appendingPathComponent("\(run)/model.json")))
+    }
+
+    /// CSV data is found again from a run's config.json, wherever the results are.
+    func testAConfigWithCSVDataPointsBackAtTheFile() throws {
+        try "a,b,label\n0,0,0\n0,1,1\n1,0,1\n1,1,0\n0.1,0.9,1\n0.9,0.1,1\n".write(to: folder.appendingPathComponent("xor.csv"), atomically: true, encoding: .utf8)
+        try write("""
+            {"name": "csv", "data": {"source": "csv", "path": "../xor.csv", "target": "label", "validation_split": 0},
+             "model": {"hidden": [3]}, "loss": "mse", "optimizer": {"name": "sgd", "learning_rate": 0.5}, "training": {"epochs": 3}}
+            """, as: "csv.json")
+        XCTAssertEqual(try runTool(["run", "--output", "deep/out", "--quiet"], in: folder).status, 0)
+        let config = try String(contentsOf: folder.appendingPathComponent("deep/out/csv/runs/seed=0/config.json"), encoding: .utf8)
+        XCTAssert(config.contains(#""path": "../../../../../xor.csv""#), config)
+        let alone = try runTool(["check", "deep/out/csv/runs/seed=0/config.json"], in: folder)
+        XCTAssertEqual(alone.status, 0, alone.stderr)
+    }
+
+    func testAnInvalidFileRunsNothingAndWritesNothing() throws {
+        try write(sweep)
+        try write(sweep.replacingOccurrences(of: "\"small\"", with: "\"broken\"").replacingOccurrences(of: "\"relu\"", with: "\"rleu\""),
+                  as: "broken.json")
+        let result = try runTool(["run", "--output", "out"], in: folder)
+        XCTAssertEqual(result.status, 2)
+        XCTAssert(result.stderr.contains(#"error: model.activation: unknown activation "rleu""#), result.stderr)
+        XCTAssert(result.stderr.hasSuffix("nothing was run: fix the files above first\n"), result.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: folder.appendingPathComponent("out").path))
+    }
+
+    func testTwoExperimentsWithOneNameAreRefused() throws {
+        try write(sweep)
+        try write(sweep, as: "copy.json")
+        let result = try runTool(["run", "--output", "out"], in: folder)
+        XCTAssertEqual(result.status, 2)
+        XCTAssert(result.stderr.contains(#"experiments/small.json:1:10: error: name: "small" is also the name of experiments/copy.json"#), result.stderr)
+    }
+
+    /// An output folder that cannot be made: a clear message and exit 1, never a crash.
+    func testAnUnwritableOutputIsExitOne() throws {
+        try write(sweep)
+        try "not a folder".write(to: folder.appendingPathComponent("blocked"), atomically: true, encoding: .utf8)
+        let result = try runTool(["run", "--output", "blocked", "--quiet"], in: folder)
+        XCTAssertEqual(result.status, 1)
+        XCTAssertEqual(result.stderr, "nnlab: error: blocked/small/runs: cannot write: Not a directory\n")
+    }
+
+    func testBadOptionValuesAreUsageErrors() throws {
+        let jobs = try runTool(["run", "--jobs", "zero"], in: folder)
+        XCTAssertEqual(jobs.status, 2)
+        XCTAssertEqual(jobs.stderr, "nnlab: error: option '--jobs': expected a whole number from 1 to 4096, found 'zero'\nUsage: nnlab run [PATH ...] [--jobs N] [--output DIR] [--fresh] [--quiet]\n")
+        let typo = try runTool(["run", "--jbos", "2"], in: folder)
+        XCTAssertEqual(typo.stderr, "nnlab: error: unknown option '--jbos'; did you mean '--jobs'?\nUsage: nnlab run [PATH ...] [--jobs N] [--output DIR] [--fresh] [--quiet]\n")
+    }
+
+    /// Memory does not grow with the number of runs: a sweep of 1,000 small runs completes.
+    func testAThousandRuns() throws {
+        try write("""
+            {"name": "many", "data": {"source": "xor"}, "model": {"hidden": [2]}, "loss": "mse",
+             "optimizer": {"name": "sgd", "learning_rate": 0.5}, "training": {"epochs": 2}, "seeds": 1000}
+            """, as: "many.json")
+        let result = try runTool(["run", "experiments/many.json", "--output", "out", "--quiet"], in: folder)
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let summary = try String(contentsOf: folder.appendingPathComponent("out/many/summary.csv"), encoding: .utf8)
+        XCTAssertEqual(summary.split(separator: "\n").count, 1001)
+    }
+
+    /// Ctrl-C mid-sweep: finished runs are kept, nothing is half-written, and the
+    /// next run resumes and ends with the same results as an uninterrupted one.
+    func testInterruptKeepsFinishedRunsAndResumes() throws {
+        try write("""
+            {"name": "long", "data": {"source": "moons", "samples": 100}, "model": {"hidden": [16]},
+             "loss": "binary_cross_entropy", "optimizer": {"name": "adam", "learning_rate": 0.01},
+             "training": {"epochs": 100, "batch_size": 8}, "seeds": 16}
+            """, as: "long.json")
+        let process = Process()
+        process.executableURL = productsDirectory.appendingPathComponent("nnlab")
+        process.arguments = ["run", "--output", "out", "--jobs", "2"]
+        process.currentDirectoryURL = folder
+        let errors = Pipe()
+        process.standardError = errors
+        process.standardOutput = Pipe()
+        try process.run()
+        let runs = folder.appendingPathComponent("out/long/runs")
+        let deadline = Date().addingTimeInterval(120)
+        while finishedRuns(runs) < 2 && Date() < deadline { usleep(20_000) }
+        process.interrupt()
+        process.waitUntilExit()
+        let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        XCTAssertEqual(process.terminationStatus, 130, stderr)
+        XCTAssert(stderr.contains("interrupted:") && stderr.contains("run the same command again to resume"), stderr)
+        let kept = finishedRuns(runs)
+        XCTAssertGreaterThanOrEqual(kept, 2)
+        XCTAssertLessThan(kept, 16)
+        XCTAssertFalse(try tree(folder.appendingPathComponent("out")).keys.contains { $0.contains(".tmp") })
+        XCTAssertFalse(FileManager.default.fileExists(atPath: folder.appendingPathComponent("out/long/summary.csv").path))
+
+        let resumed = try runTool(["run", "--output", "out", "--jobs", "2"], in: folder)
+        XCTAssertEqual(resumed.status, 0, resumed.stderr)
+        XCTAssert(resumed.stderr.contains("\(kept) of 16 runs already done"), resumed.stderr)
+        XCTAssertEqual(try runTool(["run", "--output", "fresh", "--jobs", "2", "--quiet"], in: folder).status, 0)
+        var a = try tree(folder.appendingPathComponent("out")), b = try tree(folder.appendingPathComponent("fresh"))
+        a["long/timings.csv"] = nil
+        b["long/timings.csv"] = nil
+        XCTAssertEqual(a, b)
+    }
+
+    /// On a terminal, progress is one live line with a bar, the count, elapsed time and time left.
+    func testProgressOnATerminalIsOneLiveLine() throws {
+        try write(sweep)
+        let binary = productsDirectory.appendingPathComponent("nnlab").path
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
+        process.arguments = ["-qec", "\(binary) run --output out --jobs 1 2>&1 >/dev/null", "/dev/null"]
+        process.currentDirectoryURL = folder
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, 0, text)
+        XCTAssert(text.contains("\r[########################] 12/12 runs  0:0"), text)
+        XCTAssert(text.contains(" diverged\u{1B}[K"), text)
+        XCTAssert(text.contains("/12 runs  0:00 elapsed  ~0:"), text)
+        XCTAssertFalse(text.contains("[1/12]"), "no per-run lines on a terminal: \(text)")
+    }
+
+    // MARK: - Helpers
+
+    /// Every file below `root` by relative path, with its bytes.
+    func tree(_ root: URL) throws -> [String: Data] {
+        var files: [String: Data] = [:]
+        let enumerator = FileManager.default.enumerator(atPath: root.path)
+        while let path = enumerator?.nextObject() as? String {
+            var isDirectory: ObjCBool = false
+            let full = root.appendingPathComponent(path).path
+            if FileManager.default.fileExists(atPath: full, isDirectory: &isDirectory), !isDirectory.boolValue {
+                files[path] = try Data(contentsOf: URL(fileURLWithPath: full))
+            }
+        }
+        return files
+    }
+
+    func finishedRuns(_ runs: URL) -> Int {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: runs.path)) ?? []
+        return names.filter { FileManager.default.fileExists(atPath: runs.appendingPathComponent($0).appendingPathComponent("config.json").path) }.count
+    }
+}
