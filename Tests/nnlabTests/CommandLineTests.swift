@@ -43,8 +43,8 @@ final class CommandLineTests: XCTestCase {
         let result = try runTool(["check"], in: packageRoot)
         XCTAssertEqual(result.status, 0, result.stderr)
         XCTAssertEqual(result.stderr, "")
-        XCTAssert(result.stdout.contains("experiments/learning-rate.json: learning-rate, 33 runs"), result.stdout)
-        XCTAssert(result.stdout.contains("  optimizer.learning_rate  11 × 0.001, 0.00316227766017, 0.01, 0.0316227766017, …, 100"), result.stdout)
+        XCTAssert(result.stdout.contains("experiments/learning-rate.json: learning-rate, 27 runs"), result.stdout)
+        XCTAssert(result.stdout.contains("  optimizer.learning_rate  9 × 0.001, 0.00316227766017, 0.01, 0.0316227766017, …, 10"), result.stdout)
         XCTAssert(result.stdout.hasSuffix("runs: all valid\n"), result.stdout)
     }
 
