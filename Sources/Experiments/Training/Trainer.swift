@@ -105,7 +105,7 @@ public enum Trainer {
                     batch.step(&network, rows: order, from: start, data: data, loss: run.loss, optimizer: optimizer,
                                state: &state, normSums: &normSums)
                 } else {
-                    lastBatch!.step(&network, rows: order, from: start, data: data, loss: run.loss, optimizer: optimizer,
+                    lastBatch?.step(&network, rows: order, from: start, data: data, loss: run.loss, optimizer: optimizer,
                                     state: &state, normSums: &normSums)
                 }
                 steps += 1
