@@ -1,5 +1,8 @@
 import Foundation
 import XCTest
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
 
 /// End-to-end tests of `nnlab run` on small experiments: the results tree,
 /// determinism across repeats and job counts, resume, Ctrl-C, bad input.
@@ -37,7 +40,8 @@ final class RunCommandTests: XCTestCase {
         XCTAssertEqual(result.status, 0, result.stderr)
         let root = folder.appendingPathComponent("out/small")
         let files = try tree(root)
-        XCTAssertEqual(files.keys.filter { !$0.hasPrefix("runs/") }.sorted(), ["experiment.json", "summary.csv", "timings.csv"])
+        XCTAssertEqual(files.keys.filter { !$0.hasPrefix("runs/") && !$0.hasPrefix("charts/") }.sorted(),
+                       ["experiment.json", "report.html", "report.md", "summary.csv", "timings.csv"])
         XCTAssertEqual(files.keys.filter { $0.hasPrefix("runs/") }.count, 12 * 3)
         XCTAssertEqual(files["experiment.json"], Data(sweep.utf8))
         let summary = String(decoding: files["summary.csv"]!, as: UTF8.self).split(separator: "\n")
@@ -62,12 +66,60 @@ final class RunCommandTests: XCTestCase {
         var two = try tree(folder.appendingPathComponent("two"))
         one["small/timings.csv"] = nil
         two["small/timings.csv"] = nil
-        XCTAssertEqual(one.count, 38)
+        XCTAssertGreaterThan(one.count, 38)
+        XCTAssertNotNil(one["index.html"])
+        XCTAssertNotNil(one["small/report.html"])
         XCTAssertEqual(one, two)
         XCTAssertEqual(try runTool(["run", "--output", "one", "--jobs", "2", "--fresh", "--quiet"], in: folder).status, 0)
         var again = try tree(folder.appendingPathComponent("one"))
         again["small/timings.csv"] = nil
         XCTAssertEqual(again, two)
+    }
+
+    /// The report has a chart for each item of SPEC §7, marks the best grid point,
+    /// and `nnlab report` rebuilds it, byte for byte, without training.
+    func testReports() throws {
+        try write(sweep)
+        XCTAssertEqual(try runTool(["run", "--output", "out", "--quiet"], in: folder).status, 0)
+        let root = folder.appendingPathComponent("out")
+        let before = try tree(root)
+        let charts = before.keys.filter { $0.hasPrefix("small/charts/") }.sorted()
+        XCTAssertEqual(charts.filter { !$0.contains("boundary") },
+                       ["small/charts/gradient-norms.svg", "small/charts/learning-rate.svg", "small/charts/loss-curves.svg"])
+        XCTAssertGreaterThanOrEqual(charts.filter { $0.contains("boundary") }.count, 4, "a decision boundary per grid point that did not diverge")
+        for chart in charts {
+            let parser = XMLParser(data: before[chart]!)
+            XCTAssert(parser.parse(), "\(chart): \(parser.parserError.map { "\($0)" } ?? "")")
+        }
+        let markdown = String(decoding: before["small/report.md"]!, as: UTF8.self)
+        for item in ["## Runs", "## Loss curves", "## Final loss against learning rate", "## Gradient norms by layer", "## Decision boundaries"] {
+            XCTAssert(markdown.contains(item), item)
+        }
+        // The best row is the grid point with the lowest mean final validation loss.
+        let summary = String(decoding: before["small/summary.csv"]!, as: UTF8.self)
+        var losses: [String: [Double]] = [:]
+        for line in summary.split(separator: "\n").dropFirst() {
+            // The quoted run name holds two commas: "learning_rate=…,activation=…,seed=…".
+            let fields = line.split(separator: ",").map(String.init)
+            let (rate, activation, status, loss) = (fields[3], fields[4], fields[6], Double(fields[9])!)
+            if status != "diverged" { losses["learning_rate=\(rate), activation=\(activation)", default: []].append(loss) }
+        }
+        let best = losses.min { $0.value.reduce(0, +) / Double($0.value.count) < $1.value.reduce(0, +) / Double($1.value.count) }!.key
+        XCTAssert(markdown.contains("| ★ **\(best)** |"), "best \(best) in \(markdown)")
+        let html = String(decoding: before["small/report.html"]!, as: UTF8.self)
+        XCTAssert(html.contains("<tr class=\"best\"><th scope=\"row\">★ \(best)</th>"), html)
+        XCTAssert(html.contains("<svg") && html.contains("<title>"), "charts inline, with hover values")
+        XCTAssertFalse(html.contains("<img"), "standalone: no external images")
+        let index = String(decoding: before["index.html"]!, as: UTF8.self)
+        XCTAssert(index.contains("<a href=\"small/report.html\">small</a>: 12 runs; best \(best)"), index)
+
+        for file in ["small/report.md", "small/report.html", "index.html"] + charts {
+            try FileManager.default.removeItem(at: root.appendingPathComponent(file))
+        }
+        let rebuilt = try runTool(["report", "out"], in: folder)
+        XCTAssertEqual(rebuilt.status, 0, rebuilt.stderr)
+        XCTAssertEqual(try tree(root), before)
+        XCTAssertEqual(try runTool(["report", "nowhere"], in: folder).status, 2)
     }
 
     /// A second run reuses finished runs; a changed run is trained again; the
