@@ -146,7 +146,7 @@ enum ReportCharts {
                     return Double(best)
                 }
             }
-            let heatmap = Heatmap(title: "\(point.name): \(best.run)", x: Axis(title: "x1", scale: .linear, range: xRange),
+            let heatmap = Heatmap(title: "\(point.name), seed \(best.seed)", x: Axis(title: "x1", scale: .linear, range: xRange),
                                   y: Axis(title: "x2", scale: .linear, range: yRange), values: values, classes: classes,
                                   points: (0 ..< dataset.count).map { (x: xs[$0], y: ys[$0], label: labels[$0]) })
             charts.append(ReportChart(file: "boundary-\(index + 1).svg", heading: point.name,
