@@ -25,6 +25,7 @@ struct Command: Sendable {
 let commands = [
     Command(spec: runSpec, run: runRun),
     Command(spec: checkSpec, run: runCheck),
+    Command(spec: traceSpec, run: runTrace),
     Command(spec: reportSpec, run: runReport),
 ]
 
