@@ -34,17 +34,11 @@ public struct TraceStep: Sendable {
 public enum Tracer {
     public static func trace(_ run: RunConfig, data: PreparedData, steps: Int, sample: Int? = nil) -> [TraceStep] {
         var generator = Generator(seed: run.seed)
-        guard var network = try? Network(inputs: run.model.inputs, specs: run.model.layers, generator: &generator) else {
-            preconditionFailure("a validated model could not be built: \(run.name)")
-        }
+        var network = run.initialNetwork(&generator)
         let optimizer = run.optimizer.optimizer
         var state = optimizer.makeState(for: network)
         let n = data.trainingInputs.rows
-        let batchSize: Int
-        switch run.training.batchSize {
-        case .full: batchSize = n
-        case .samples(let size): batchSize = min(size, n)
-        }
+        let batchSize = run.training.batchSize(samples: n)
         var order = Array(0 ..< n)
         var start = n  // forces a new epoch (and its shuffle) at the first step
         var result: [TraceStep] = []

@@ -61,19 +61,11 @@ public enum Trainer {
     public static func train(_ run: RunConfig, data: PreparedData,
                              shouldStop: () -> Bool = { false }) -> TrainingResult? {
         var generator = Generator(seed: run.seed)
-        let specs = run.model.layers
-        // The specs were validated against the data; a failure here is a bug.
-        guard var network = try? Network(inputs: run.model.inputs, specs: specs, generator: &generator) else {
-            preconditionFailure("a validated model could not be built: \(run.name)")
-        }
+        var network = run.initialNetwork(&generator)
         let optimizer = run.optimizer.optimizer
         var state = optimizer.makeState(for: network)
         let n = data.trainingInputs.rows
-        let batchSize: Int
-        switch run.training.batchSize {
-        case .full: batchSize = n
-        case .samples(let size): batchSize = min(size, n)
-        }
+        let batchSize = run.training.batchSize(samples: n)
 
         var evaluator = Evaluator(network: network, data: data, loss: run.loss)
         var curve = [evaluator.record(network, epoch: 0, gradientNorms: nil)]
@@ -227,5 +219,27 @@ private struct Evaluator {
             if predicted == labels[row] { correct += 1 }
         }
         return (value, Double(correct) / Double(output.rows))
+    }
+}
+
+extension RunConfig {
+    /// The run's initial network: given weights as they are, the missing ones
+    /// drawn from `generator` (the run's own, seeded by `seed`), layer by layer.
+    func initialNetwork(_ generator: inout Generator) -> Network {
+        // The specs were validated against the data; a failure here is a bug.
+        guard let network = try? Network(inputs: model.inputs, specs: model.layers, generator: &generator) else {
+            preconditionFailure("a validated model could not be built: \(name)")
+        }
+        return network
+    }
+}
+
+extension TrainingConfig {
+    /// The mini-batch size for a training set of n samples: `batch_size`, at most n; "full" is n.
+    func batchSize(samples n: Int) -> Int {
+        switch batchSize {
+        case .full: return n
+        case .samples(let size): return min(size, n)
+        }
     }
 }
