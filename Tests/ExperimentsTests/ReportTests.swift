@@ -47,6 +47,17 @@ final class ReportTests: XCTestCase {
         XCTAssertEqual(report.summaryLine, "6 runs; best learning_rate=10 (validation loss 0.05); 1 diverged")
     }
 
+    /// Layers are whole numbers: the gradient-norm chart's axis has no tick at 1.5.
+    func testIntegerTicks() {
+        let series = [ChartSeries(name: "n", points: [ChartPoint(x: 1, y: 2), ChartPoint(x: 2, y: 0.004)], mark: .dot)]
+        let plain = LineChart(title: "t", x: Axis(title: "layer", range: 0.5 ... 2.5), y: Axis(title: "y", scale: .log), series: series).svg()
+        let whole = LineChart(title: "t", x: Axis(title: "layer", range: 0.5 ... 2.5, integerTicks: true), y: Axis(title: "y", scale: .log),
+                              series: series).svg()
+        XCTAssert(plain.contains(">1.5</text>"), "the test's premise: linear ticks put one at 1.5")
+        XCTAssertFalse(whole.contains(">1.5</text>"))
+        XCTAssert(whole.contains(">1</text>") && whole.contains(">2</text>"))
+    }
+
     func testReportNumbers() {
         XCTAssertEqual(ReportNumber.text(0.034567), "0.03457")
         XCTAssertEqual(ReportNumber.text(12.5), "12.5")

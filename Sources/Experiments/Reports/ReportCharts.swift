@@ -100,7 +100,9 @@ enum ReportCharts {
                                       mark: .dot, colorIndex: nil, dashed: false))
         }
         guard !series.isEmpty else { return nil }
-        let chart = LineChart(title: "Gradient norm by layer, last epoch", x: Axis(title: "layer", scale: .linear, range: nil),
+        let layers = Double(series.map(\.points.count).max() ?? 1)
+        let chart = LineChart(title: "Gradient norm by layer, last epoch",
+                              x: Axis(title: "layer", scale: .linear, range: 0.5 ... layers + 0.5, integerTicks: true),
                               y: Axis(title: "mean ‖∂C/∂W‖ over the epoch's steps (log scale)", scale: .log, range: nil),
                               series: series, marked: [])
         return ReportChart(file: "gradient-norms.svg", heading: "Gradient norms by layer",

@@ -28,11 +28,15 @@ public struct Axis: Sendable {
     /// A range of zero width, with a non-finite bound, or (log) with a lower bound
     /// ≤ 0 is ignored, as if nil. Data outside the range is clipped, not rescaled.
     public var range: ClosedRange<Double>?
+    /// Only whole-number ticks (layers, epochs): fractional ticks are dropped, and
+    /// when fewer than two remain, every whole number in the range is a tick.
+    public var integerTicks: Bool
 
-    public init(title: String, scale: AxisScale = .linear, range: ClosedRange<Double>? = nil) {
+    public init(title: String, scale: AxisScale = .linear, range: ClosedRange<Double>? = nil, integerTicks: Bool = false) {
         self.title = title
         self.scale = scale
         self.range = range
+        self.integerTicks = integerTicks
     }
 }
 
@@ -419,6 +423,12 @@ struct ResolvedAxis {
         self.ticks = []
         var inside = ticks.filter(contains)
         if inside.count < 2, scale == .log { inside = Ticks.linear(low, high).filter(contains) }
+        if axis.integerTicks && scale == .linear {
+            inside = inside.filter { $0 == $0.rounded() }
+            if inside.count < 2 && high - low < 1000 {
+                inside = stride(from: low.rounded(.up), through: high.rounded(.down), by: 1).map { $0 }
+            }
+        }
         self.ticks = inside
     }
 
