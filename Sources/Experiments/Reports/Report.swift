@@ -34,6 +34,8 @@ public struct Report: Sendable {
         return parts.joined(separator: "; ")
     }
 
+    static let boundaryCaption = "Each chart is the best seed of its grid point (the lowest final loss among the seeds that did not diverge); the shading is the network's output over the plane, the points are the data, training and validation."
+
     private var hasValidation: Bool { results.runs.allSatisfy { $0.validationLoss != nil } }
     private var hasAccuracy: Bool { results.runs.contains { $0.trainAccuracy != nil } }
 
@@ -77,7 +79,7 @@ public struct Report: Sendable {
         }
         if !boundaries.isEmpty {
             text += "\n## Decision boundaries\n\n"
-            text += boundaries.map { "![\($0.heading)](charts/\($0.file))" }.joined(separator: "\n") + "\n\n\(boundaries[0].caption)\n"
+            text += boundaries.map { "![\($0.heading)](charts/\($0.file))" }.joined(separator: "\n") + "\n\n\(Report.boundaryCaption)\n"
         }
         return text
     }
@@ -105,7 +107,7 @@ public struct Report: Sendable {
         if !boundaries.isEmpty {
             body += "<h2>Decision boundaries</h2>\n<div class=\"grid\">\n"
             body += boundaries.map { "<figure>\(inlineSVG($0.svg))</figure>" }.joined(separator: "\n")
-            body += "\n</div>\n<p class=\"note\">\(escapeHTML(boundaries[0].caption))</p>\n"
+            body += "\n</div>\n<p class=\"note\">\(escapeHTML(Report.boundaryCaption))</p>\n"
         }
         return htmlPage(title: "nnlab: \(results.name)", body: body)
     }
