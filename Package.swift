@@ -18,8 +18,9 @@ let package = Package(
         .target(name: "Experiments", dependencies: ["NeuralNetwork"]),
         // The command-line tool: the only place that prints or exits.
         .executableTarget(name: "nnlab", dependencies: ["Experiments", "NeuralNetwork"]),
-        // `make bench`: speed of the training step on the workloads of SPEC §8.
-        .executableTarget(name: "nnlab-bench", dependencies: ["NeuralNetwork"]),
+        // `make bench`: speed of training on the workloads of SPEC §8, through the
+        // trainer and the runner as `nnlab run` uses them.
+        .executableTarget(name: "nnlab-bench", dependencies: ["Experiments", "NeuralNetwork"]),
         .testTarget(name: "NeuralNetworkTests", dependencies: ["NeuralNetwork"]),
         .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "NeuralNetwork"]),
         .testTarget(name: "nnlabTests", dependencies: ["nnlab"]),

@@ -1,79 +1,286 @@
 import Foundation
 import Dispatch
+import Experiments
 import NeuralNetwork
 
-/// `make bench`: time per training step of the network core on the shapes of
-/// SPEC §8's workloads (random data of the same size), median of repeats after
-/// warm-up, with the GFLOP/s the matrix products achieve.
-///
-/// A step is forward, backward and one optimizer update on one mini-batch.
+// `make bench`: the speed of training on the workloads of SPEC §8, measured on
+// the path users run: an experiment file loaded by `ExperimentLoader`, trained
+// by `Trainer.train`, and for the sweep, the runs of an experiment trained and
+// written by `Runner`.
+//
+// Time per training step = the time of an epoch (its steps, then the
+// evaluation of the whole training set that the trainer does after every
+// epoch) divided by the steps in the epoch. The validation split is 0, so the
+// evaluation is of the training set only. Each workload trains a few runs;
+// the first epochs of each run are warm-up; the figure is the median over the
+// remaining epochs of all runs. GFLOP/s counts the multiply-adds of the matrix
+// products of an epoch (forward, ∂W and δ of every step, and the forward pass
+// of the evaluation), two flops each, over the median epoch time.
+//
+//     nnlab-bench [--json] [--quick] [--data FOLDER] [WORKLOAD ...]
+//
+// WORKLOAD is exercise, moons, digits or sweep (default: all). --json prints
+// one JSON object instead of the table (bench/peers.py reads it); --quick
+// trains fewer and shorter runs; --data names the folder with digits.csv
+// (default: ./data).
+
 struct Workload {
     var name: String
-    var inputs: Int
-    var layers: [LayerSpec]
-    var loss: Loss
-    var optimizer: Optimizer
-    var samples: Int
-    var batch: Int
+    /// The experiment file's text; `EPOCHS` is replaced by the epochs per run.
+    var experiment: String
+    var epochs: Int
+    var quickEpochs: Int
+    var runs: Int
+    var warmUpEpochs: Int
 }
 
 let workloads = [
-    Workload(name: "exercise", inputs: 1,
-             layers: [LayerSpec(units: 1, activation: .relu, bias: false, weights: [[0.01]]),
-                      LayerSpec(units: 1, activation: .sigmoid, weights: [[-5]], biases: [-1])],
-             loss: .halfSquaredError, optimizer: .sgd(SGD(learningRate: 0.1)), samples: 1, batch: 1),
-    Workload(name: "moons", inputs: 2,
-             layers: [LayerSpec(units: 16, activation: .relu), LayerSpec(units: 16, activation: .relu),
-                      LayerSpec(units: 1, activation: .sigmoid)],
-             loss: .binaryCrossEntropy, optimizer: .adam(Adam(learningRate: 0.01)), samples: 500, batch: 32),
-    Workload(name: "digits", inputs: 64,
-             layers: [LayerSpec(units: 128, activation: .relu), LayerSpec(units: 64, activation: .relu),
-                      LayerSpec(units: 10, activation: .softmax)],
-             loss: .crossEntropy, optimizer: .adam(Adam(learningRate: 0.001)), samples: 1797, batch: 64),
+    Workload(name: "exercise", experiment: """
+        {"name": "bench-exercise", "data": {"source": "inline", "inputs": [[3]], "targets": [[1]]},
+         "model": {"inputs": 1, "layers": [
+             {"units": 1, "activation": "relu", "bias": false, "weights": [[0.01]]},
+             {"units": 1, "activation": "sigmoid", "weights": [[-5]], "biases": [-1]}]},
+         "loss": "half_squared_error", "optimizer": {"name": "sgd", "learning_rate": 0.1},
+         "training": {"epochs": EPOCHS, "batch_size": 1}}
+        """, epochs: 50_000, quickEpochs: 10_000, runs: 5, warmUpEpochs: 1000),
+    Workload(name: "moons", experiment: """
+        {"name": "bench-moons", "data": {"source": "moons", "samples": 500, "noise": 0.2, "validation_split": 0, "seed": 0},
+         "model": {"hidden": [16, 16], "activation": "relu", "output_activation": "sigmoid"},
+         "loss": "binary_cross_entropy", "optimizer": {"name": "adam", "learning_rate": 0.01},
+         "training": {"epochs": EPOCHS, "batch_size": 32}}
+        """, epochs: 1000, quickEpochs: 200, runs: 5, warmUpEpochs: 20),
+    Workload(name: "digits", experiment: """
+        {"name": "bench-digits", "data": {"source": "csv", "path": "digits.csv", "target": "label", "task": "classification",
+                                         "validation_split": 0, "standardize": true},
+         "model": {"hidden": [128, 64], "activation": "relu", "output_activation": "softmax"},
+         "loss": "cross_entropy", "optimizer": {"name": "adam", "learning_rate": 0.001},
+         "training": {"epochs": EPOCHS, "batch_size": 64}}
+        """, epochs: 40, quickEpochs: 10, runs: 5, warmUpEpochs: 2),
 ]
 
-/// Multiply-adds of one step's products, counted as 2 flops each:
-/// forward a·Wᵀ, backward δᵀ·a for ∂W and δ·W for the δ below (not for layer 1).
-func flopsPerStep(_ w: Workload) -> Double {
-    var flops = 0.0
-    var below = w.inputs
-    for (index, layer) in w.layers.enumerated() {
-        let products = index == 0 ? 2.0 : 3.0
-        flops += products * 2 * Double(w.batch * below * layer.units)
+/// The sweep: 30 seeds of the moons workload, written by the runner.
+let sweepExperiment = """
+    {"name": "bench-sweep", "data": {"source": "moons", "samples": 500, "noise": 0.2, "validation_split": 0, "seed": 0},
+     "model": {"hidden": [16, 16], "activation": "relu", "output_activation": "sigmoid"},
+     "loss": "binary_cross_entropy", "optimizer": {"name": "adam", "learning_rate": 0.01},
+     "training": {"epochs": EPOCHS, "batch_size": 32}, "seeds": 30}
+    """
+
+struct Options {
+    var json = false
+    var quick = false
+    var dataFolder = "data"
+    var selected: [String] = []
+}
+
+func parseOptions() -> Options {
+    var options = Options()
+    var arguments = CommandLine.arguments.dropFirst()
+    while let argument = arguments.popFirst() {
+        switch argument {
+        case "--json": options.json = true
+        case "--quick": options.quick = true
+        case "--data":
+            guard let folder = arguments.popFirst() else { fail("--data needs a folder") }
+            options.dataFolder = folder
+        case "-h", "--help":
+            print("usage: nnlab-bench [--json] [--quick] [--data FOLDER] [exercise|moons|digits|sweep ...]")
+            exit(0)
+        default:
+            guard (workloads.map(\.name) + ["sweep"]).contains(argument) else {
+                fail("unknown workload or option '\(argument)' (workloads: exercise, moons, digits, sweep)")
+            }
+            options.selected.append(argument)
+        }
+    }
+    return options
+}
+
+func fail(_ message: String) -> Never {
+    FileHandle.standardError.write(Data("nnlab-bench: \(message)\n".utf8))
+    exit(2)
+}
+
+func load(_ text: String, epochs: Int, dataFolder: String) -> Experiment {
+    let filled = text.replacingOccurrences(of: "EPOCHS", with: String(epochs))
+    do {
+        return try ExperimentLoader.load(data: Data(filled.utf8), file: "bench.json", baseDirectory: dataFolder)
+    } catch {
+        fail("the benchmark experiment does not load: \(error)")
+    }
+}
+
+func now() -> UInt64 { DispatchTime.now().uptimeNanoseconds }
+
+func median(_ values: [Double]) -> Double {
+    let sorted = values.sorted()
+    let middle = sorted.count / 2
+    return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
+}
+
+/// Multiply-adds of the matrix products of one epoch over `samples` samples in
+/// batches of `batch`: per step, the forward pass, ∂C/∂W of every layer and δ of
+/// every layer but the first; then the forward pass over all samples.
+func multiplyAddsPerEpoch(_ layers: [LayerSpec], inputs: Int, samples: Int) -> Double {
+    var forward = 0.0, deltas = 0.0
+    var below = inputs
+    for (index, layer) in layers.enumerated() {
+        forward += Double(below * layer.units)
+        if index > 0 { deltas += Double(below * layer.units) }
         below = layer.units
     }
-    return flops
+    // Every sample goes through one training step (forward, ∂W, δ) and the evaluation (forward).
+    return Double(samples) * (forward + forward + deltas + forward)
 }
 
-func nanoseconds(_ body: () -> Void) -> Double {
-    let start = DispatchTime.now().uptimeNanoseconds
-    body()
-    return Double(DispatchTime.now().uptimeNanoseconds - start)
+struct StepResult {
+    var name: String
+    var network: String
+    var samples: Int
+    var batch: Int
+    var stepsPerEpoch: Int
+    var microsecondsPerStep: Double
+    var gflops: Double
 }
 
-print("workload   step (µs)   GFLOP/s")
-for w in workloads {
-    var g = Generator(seed: 1)
-    var network = try Network(inputs: w.inputs, specs: w.layers, generator: &g)
-    let outputs = network.outputs
-    let x = Matrix(rows: w.batch, columns: w.inputs, elements: (0 ..< w.batch * w.inputs).map { _ in g.nextNormal() })
-    var y = Matrix(rows: w.batch, columns: outputs)
-    for row in 0 ..< w.batch { y[row, outputs == 1 ? 0 : g.nextInt(below: outputs)] = 1 }
-    var state = w.optimizer.makeState(for: network)
-    var workspace = Workspace(network: network, batchSize: w.batch)
-    let stepsPerRepeat = max(1, w.samples / w.batch) * 20
-    func step() {
-        network.forward(x, in: &workspace)
-        network.backward(targets: y, loss: w.loss, in: &workspace)
-        w.optimizer.update(&network, gradients: workspace.gradients, state: &state)
+func benchmark(_ workload: Workload, options: Options) -> StepResult {
+    let epochs = options.quick ? workload.quickEpochs : workload.epochs
+    let runs = options.quick ? 3 : workload.runs
+    let experiment = load(workload.experiment, epochs: epochs, dataFolder: options.dataFolder)
+    let run = experiment.runs[0]
+    let data: PreparedData
+    do {
+        data = try run.data.prepare(outputs: run.model.outputs, cache: CSVCache())
+    } catch {
+        fail("cannot read the data of \(workload.name): \(error.message) (run from the package folder or pass --data)")
     }
-    for _ in 0 ..< stepsPerRepeat { step() }  // warm-up
-    var times: [Double] = []
-    for _ in 0 ..< 15 {
-        times.append(nanoseconds { for _ in 0 ..< stepsPerRepeat { step() } } / Double(stepsPerRepeat))
+    let samples = data.trainingInputs.rows
+    let batch: Int
+    switch run.training.batchSize {
+    case .full: batch = samples
+    case .samples(let size): batch = min(size, samples)
     }
-    let median = times.sorted()[times.count / 2]
-    let gflops = flopsPerStep(w) / median
-    print(w.name.padding(toLength: 10, withPad: " ", startingAt: 0),
-          String(format: "%10.2f", median / 1000), String(format: "%9.2f", gflops))
+    let stepsPerEpoch = (samples + batch - 1) / batch
+
+    var epochTimes: [Double] = []
+    var stamps = [UInt64](repeating: 0, count: epochs + 1)
+    // One run of warm-up, then the measured runs.
+    for repeatIndex in 0 ... runs {
+        var epoch = 0
+        stamps[0] = now()
+        let result = Trainer.train(run, data: data) {
+            epoch += 1
+            stamps[epoch] = now()
+            return false
+        }
+        guard let result, result.status == .completed, result.curve.count == epochs + 1 else {
+            fail("the \(workload.name) run did not complete all its epochs")
+        }
+        if repeatIndex == 0 { continue }
+        for e in (workload.warmUpEpochs + 1) ... epochs {
+            epochTimes.append(Double(stamps[e] - stamps[e - 1]))
+        }
+    }
+    let epochTime = median(epochTimes)
+    let layers = [run.model.inputs] + run.model.layers.map(\.units)
+    let flops = 2 * multiplyAddsPerEpoch(run.model.layers, inputs: run.model.inputs, samples: samples)
+    return StepResult(name: workload.name, network: layers.map(String.init).joined(separator: "-"), samples: samples,
+                      batch: batch, stepsPerEpoch: stepsPerEpoch,
+                      microsecondsPerStep: epochTime / 1000 / Double(stepsPerEpoch), gflops: flops / epochTime)
+}
+
+struct SweepResult {
+    var runs: Int
+    var epochs: Int
+    var cores: Int
+    var runsPerSecondOneJob: Double
+    var runsPerSecondAllCores: Double
+    var ratio: Double { runsPerSecondAllCores / runsPerSecondOneJob }
+}
+
+/// The 30 runs of the sweep trained and written by `Runner` on 1 job and on
+/// every core, alternately, three times each; the median throughput of each.
+func benchmarkSweep(options: Options) -> SweepResult {
+    let epochs = options.quick ? 30 : 100
+    let experiment = load(sweepExperiment, epochs: epochs, dataFolder: options.dataFolder)
+    let cores = ProcessInfo.processInfo.activeProcessorCount
+    let folder = NSTemporaryDirectory() + "nnlab-bench-\(ProcessInfo.processInfo.processIdentifier)"
+    defer { try? FileManager.default.removeItem(atPath: folder) }
+    func throughput(jobs: Int) -> Double {
+        let runner = Runner(experiments: [experiment], options: RunnerOptions(output: folder, jobs: jobs, fresh: true))
+        let start = now()
+        do {
+            let outcome = try runner.run(events: { _ in }, cancelled: { false })
+            guard outcome.trained == experiment.runs.count else { fail("the sweep trained \(outcome.trained) runs") }
+        } catch {
+            fail("the sweep could not write its results: \(error)")
+        }
+        return Double(experiment.runs.count) / (Double(now() - start) / 1e9)
+    }
+    _ = throughput(jobs: cores)  // warm-up
+    var one: [Double] = [], all: [Double] = []
+    for _ in 0 ..< (options.quick ? 1 : 3) {
+        one.append(throughput(jobs: 1))
+        all.append(throughput(jobs: cores))
+    }
+    return SweepResult(runs: experiment.runs.count, epochs: epochs, cores: cores,
+                       runsPerSecondOneJob: median(one), runsPerSecondAllCores: median(all))
+}
+
+/// Whether the kernels were compiled for AVX2 (`make bench` passes `-D NNLAB_AVX2`
+/// with the matching `-target-cpu` on machines that have it).
+#if NNLAB_AVX2
+let build = "release, -target-cpu haswell (AVX2)"
+#else
+let build = "release, the compiler's default target"
+#endif
+
+func pad(_ text: String, _ width: Int) -> String {
+    text.count >= width ? text : text + String(repeating: " ", count: width - text.count)
+}
+
+func leftPad(_ text: String, _ width: Int) -> String {
+    text.count >= width ? text : String(repeating: " ", count: width - text.count) + text
+}
+
+let options = parseOptions()
+let names = options.selected.isEmpty ? workloads.map(\.name) + ["sweep"] : options.selected
+if !options.json {
+    print("nnlab-bench: time per training step, each epoch's evaluation of the training set included (SPEC §8)")
+    print("build: \(build); one thread per run")
+    print("")
+    print("\(pad("workload", 10)) \(pad("network", 12)) \(leftPad("samples", 7)) \(leftPad("batch", 5)) \(leftPad("steps/epoch", 11)) \(leftPad("µs/step", 10)) \(leftPad("GFLOP/s", 8))")
+}
+var results: [StepResult] = []
+for workload in workloads where names.contains(workload.name) {
+    let result = benchmark(workload, options: options)
+    results.append(result)
+    if !options.json {
+        print("\(pad(result.name, 10)) \(pad(result.network, 12)) \(leftPad(String(result.samples), 7)) \(leftPad(String(result.batch), 5)) \(leftPad(String(result.stepsPerEpoch), 11)) \(leftPad(String(format: "%.2f", result.microsecondsPerStep), 10)) \(leftPad(String(format: "%.2f", result.gflops), 8))")
+    }
+}
+var sweep: SweepResult?
+if names.contains("sweep") {
+    let result = benchmarkSweep(options: options)
+    sweep = result
+    if !options.json {
+        print("")
+        print("sweep: \(result.runs) runs of moons, \(result.epochs) epochs each, trained and written by the runner")
+        print(String(format: "  1 job:   %7.2f runs/s", result.runsPerSecondOneJob))
+        print(String(format: "  %d jobs: %7.2f runs/s  (%.2f× one job)", result.cores, result.runsPerSecondAllCores, result.ratio))
+    }
+}
+if options.json {
+    var fields: [String] = ["\"build\": \"\(build)\""]
+    let entries = results.map { r in
+        "{\"name\": \"\(r.name)\", \"network\": \"\(r.network)\", \"samples\": \(r.samples), \"batch\": \(r.batch), " +
+            "\"steps_per_epoch\": \(r.stepsPerEpoch), \"microseconds_per_step\": \(r.microsecondsPerStep), \"gflops\": \(r.gflops)}"
+    }
+    fields.append("\"workloads\": [" + entries.joined(separator: ", ") + "]")
+    if let sweep {
+        fields.append("\"sweep\": {\"runs\": \(sweep.runs), \"epochs\": \(sweep.epochs), \"cores\": \(sweep.cores), " +
+                      "\"runs_per_second_one_job\": \(sweep.runsPerSecondOneJob), " +
+                      "\"runs_per_second_all_cores\": \(sweep.runsPerSecondAllCores), \"ratio\": \(sweep.ratio)}")
+    }
+    print("{" + fields.joined(separator: ", ") + "}")
 }
