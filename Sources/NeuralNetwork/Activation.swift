@@ -88,8 +88,19 @@ public enum Activation: String, CaseIterable, Sendable {
                         }
                         for j in start ..< start + columns { pa[j] /= sum }
                     }
-                default:
-                    for i in pz.indices { pa[i] = value(pz[i]) }
+                // One loop per activation, so that each is a plain loop the compiler vectorises.
+                case .identity:
+                    for i in pz.indices { pa[i] = pz[i] }
+                case .relu:
+                    for i in pz.indices { pa[i] = pz[i] > 0 ? pz[i] : 0 }
+                case .leakyRelu:
+                    for i in pz.indices { pa[i] = pz[i] > 0 ? pz[i] : Activation.leakySlope * pz[i] }
+                case .zero:
+                    for i in pz.indices { pa[i] = 0 }
+                case .sigmoid:
+                    for i in pz.indices { pa[i] = Activation.sigmoid(pz[i]) }
+                case .tanh:
+                    for i in pz.indices { pa[i] = Foundation.tanh(pz[i]) }
                 }
             }
         }
@@ -114,8 +125,17 @@ public enum Activation: String, CaseIterable, Sendable {
                             for j in start ..< start + columns { dot += pg[j] * pa[j] }
                             for j in start ..< start + columns { pg[j] = pa[j] * (pg[j] - dot) }
                         }
-                    default:
-                        for i in pz.indices { pg[i] *= derivative(z: pz[i], a: pa[i]) }
+                    // One loop per activation, as in `apply`; each multiplies by f′ as `derivative` gives it.
+                    case .relu:
+                        for i in pz.indices { pg[i] *= pz[i] > 0 ? 1 : 0 }
+                    case .leakyRelu:
+                        for i in pz.indices { pg[i] *= pz[i] > 0 ? 1 : Activation.leakySlope }
+                    case .sigmoid:
+                        for i in pz.indices { pg[i] *= pa[i] * (1 - pa[i]) }
+                    case .tanh:
+                        for i in pz.indices { pg[i] *= 1 - pa[i] * pa[i] }
+                    case .zero:
+                        for i in pz.indices { pg[i] *= 0 }
                     }
                 }
             }

@@ -33,27 +33,55 @@ public struct Adam: Sendable, Equatable {
     }
 
     /// Step t (from 1) on one parameter tensor θ with gradient g and moments m, v.
+    /// Four elements at a time; every element sees the same operations in the
+    /// same order as the formula above.
     func step(_ theta: inout [Double], gradient: [Double], m: inout [Double], v: inout [Double], step t: Int) {
-        let lambda = weightDecay, b1 = beta1, b2 = beta2, eps = epsilon
-        let weight = 1 - b1
-        let stepSize = learningRate / (1 - pow(b1, Double(t)))
-        let correction2Root = (1 - pow(b2, Double(t))).squareRoot()
+        let stepSize = learningRate / (1 - pow(beta1, Double(t)))
+        let correction2Root = (1 - pow(beta2, Double(t))).squareRoot()
+        let count = theta.count
+        precondition(gradient.count == count && m.count == count && v.count == count,
+                     "Adam needs θ, g, m and v of one size; got \(count), \(gradient.count), \(m.count), \(v.count)")
         theta.withUnsafeMutableBufferPointer { p in
-            gradient.withUnsafeBufferPointer { grad in
+            gradient.withUnsafeBufferPointer { g in
                 m.withUnsafeMutableBufferPointer { m in
                     v.withUnsafeMutableBufferPointer { v in
-                        for i in p.indices {
-                            var g = grad[i]
-                            if lambda != 0 { g += lambda * p[i] }
-                            // PyTorch's lerp(m, g, w): m + w(g − m) for w < ½, else g − (g − m)(1 − w).
-                            m[i] = weight < 0.5 ? m[i] + weight * (g - m[i]) : g - (g - m[i]) * (1 - weight)
-                            v[i] = v[i] * b2 + (1 - b2) * g * g
-                            let denominator = v[i].squareRoot() / correction2Root + eps
-                            p[i] += -stepSize * m[i] / denominator
+                        guard let p = p.baseAddress, let g = g.baseAddress, let m = m.baseAddress, let v = v.baseAddress else { return }
+                        var i = 0
+                        while i + 4 <= count {
+                            var (pi, mi, vi) = (load(SIMD4<Double>.self, p + i), load(SIMD4<Double>.self, m + i), load(SIMD4<Double>.self, v + i))
+                            update(&pi, load(SIMD4<Double>.self, g + i), &mi, &vi, stepSize: stepSize, correction2Root: correction2Root)
+                            store(pi, p + i)
+                            store(mi, m + i)
+                            store(vi, v + i)
+                            i += 4
+                        }
+                        let rest = count - i
+                        if rest > 0 {
+                            var (pi, mi, vi) = (load(SIMD4<Double>.self, p + i, count: rest), load(SIMD4<Double>.self, m + i, count: rest),
+                                                load(SIMD4<Double>.self, v + i, count: rest))
+                            update(&pi, load(SIMD4<Double>.self, g + i, count: rest), &mi, &vi,
+                                   stepSize: stepSize, correction2Root: correction2Root)
+                            store(pi, p + i, count: rest)
+                            store(mi, m + i, count: rest)
+                            store(vi, v + i, count: rest)
                         }
                     }
                 }
             }
         }
+    }
+
+    /// The update of the type's documentation on a vector of elements.
+    @inline(__always)
+    private func update<V: SIMD>(_ p: inout V, _ gradient: V, _ m: inout V, _ v: inout V,
+                                 stepSize: Double, correction2Root: Double) where V.Scalar == Double {
+        var g = gradient
+        if weightDecay != 0 { g += V(repeating: weightDecay) * p }
+        // PyTorch's lerp(m, g, w): m + w(g − m) for w < ½, else g − (g − m)(1 − w).
+        let weight = 1 - beta1
+        m = weight < 0.5 ? m + V(repeating: weight) * (g - m) : g - (g - m) * V(repeating: 1 - weight)
+        v = v * V(repeating: beta2) + V(repeating: 1 - beta2) * g * g
+        let denominator = v.squareRoot() / V(repeating: correction2Root) + V(repeating: epsilon)
+        p += V(repeating: -stepSize) * m / denominator
     }
 }

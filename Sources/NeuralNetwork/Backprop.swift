@@ -3,12 +3,17 @@
 ///
 /// Allocated once per batch size and reused, so a training step allocates
 /// nothing. Index l − 1 holds layer l (layers are numbered from 1). Rows are
-/// the samples of the batch.
+/// the samples of the batch. The forward pass also keeps here a transposed
+/// copy of each layer's weights, Wˡᵀ, so that aˡ⁻¹ Wˡᵀ runs in the vectorised
+/// A·B kernel.
 public struct Workspace: Sendable {
     /// The number of samples, N.
     public let batchSize: Int
-    /// The batch a⁰ = x of the last forward pass.
-    public internal(set) var input: Matrix
+    /// The batch a⁰ = x of the last forward pass. A training loop may write
+    /// its next batch here in place and pass `input` to `forward`: then no
+    /// second reference to the buffer exists when it is next written, so
+    /// nothing is copied.
+    public var input: Matrix
     /// zˡ = aˡ⁻¹ Wˡᵀ + bˡ per layer, N × units.
     public internal(set) var z: [Matrix]
     /// aˡ = f(zˡ) per layer, N × units.
@@ -17,15 +22,19 @@ public struct Workspace: Sendable {
     public internal(set) var delta: [Matrix]
     /// ∂C/∂Wˡ and ∂C/∂bˡ of the batch loss C = (1/N) Σₙ Cₙ.
     public internal(set) var gradients: [LayerParameters]
+    /// Wˡᵀ, inputs × units, copied by each forward pass.
+    var transposedWeights: [Matrix]
 
     public init(network: Network, batchSize: Int) {
         precondition(batchSize >= 1, "a batch needs at least one sample, got \(batchSize)")
         self.batchSize = batchSize
         input = Matrix(rows: batchSize, columns: network.inputs)
+        // Separate buffers (not copies of one array), so that no write has to copy on first use.
         z = network.layers.map { Matrix(rows: batchSize, columns: $0.units) }
-        a = z
-        delta = z
+        a = network.layers.map { Matrix(rows: batchSize, columns: $0.units) }
+        delta = network.layers.map { Matrix(rows: batchSize, columns: $0.units) }
         gradients = network.layers.map(LayerParameters.init(zerosLike:))
+        transposedWeights = network.layers.map { Matrix(rows: $0.inputs, columns: $0.units) }
     }
 
     /// The output aᴸ of the last forward pass.
@@ -44,11 +53,9 @@ extension Network {
         workspace.input = x
         for l in layers.indices {
             let layer = layers[l]
+            Matrix.transpose(layer.weights, into: &workspace.transposedWeights[l])
             let below = l == 0 ? workspace.input : workspace.a[l - 1]
-            Matrix.multiply(below, transposing: layer.weights, into: &workspace.z[l])
-            if let b = layer.biases {
-                addRowVector(b, to: &workspace.z[l])
-            }
+            Matrix.affine(below, transposedWeights: workspace.transposedWeights[l], biases: layer.biases, into: &workspace.z[l])
             layer.activation.apply(workspace.z[l], into: &workspace.a[l])
         }
     }
@@ -63,14 +70,23 @@ extension Network {
         precondition(y.rows == workspace.batchSize && y.columns == outputs,
                      "backward needs targets of \(workspace.batchSize)×\(outputs), got \(y.rows)×\(y.columns)")
         let value = loss.value(logits: workspace.z[last], output: workspace.a[last], targets: y)
+        backpropagate(targets: y, loss: loss, in: &workspace)
+        return value
+    }
+
+    /// `backward` without the batch loss: δ of every layer and the gradients,
+    /// for a training loop that does not need C of the batch.
+    public func backpropagate(targets y: Matrix, loss: Loss, in workspace: inout Workspace) {
+        let last = layers.count - 1
+        precondition(y.rows == workspace.batchSize && y.columns == outputs,
+                     "backward needs targets of \(workspace.batchSize)×\(outputs), got \(y.rows)×\(y.columns)")
         loss.outputDelta(logits: workspace.z[last], output: workspace.a[last], targets: y,
                          activation: layers[last].activation, into: &workspace.delta[last])
         let perSample = 1 / Double(workspace.batchSize)
         for l in stride(from: last, through: 0, by: -1) {
             let delta = workspace.delta[l]
             let below = l == 0 ? workspace.input : workspace.a[l - 1]
-            Matrix.multiply(transposing: delta, below, into: &workspace.gradients[l].weights)
-            scale(&workspace.gradients[l].weights.elements, by: perSample)
+            Matrix.multiply(transposing: delta, below, scaledBy: perSample, into: &workspace.gradients[l].weights)
             if workspace.gradients[l].biases != nil {
                 sumRows(delta, scaledBy: perSample, into: &workspace.gradients[l].biases!)
             }
@@ -80,7 +96,6 @@ extension Network {
                                                        gradient: &workspace.delta[l - 1])
             }
         }
-        return value
     }
 
     /// The batch loss of the network on `x` against `y`, with `workspace` as scratch.
@@ -88,19 +103,6 @@ extension Network {
         forward(x, in: &workspace)
         let last = layers.count - 1
         return loss.value(logits: workspace.z[last], output: workspace.a[last], targets: y)
-    }
-}
-
-/// zᵢⱼ += bⱼ for every row i.
-private func addRowVector(_ b: [Double], to z: inout Matrix) {
-    let columns = z.columns
-    b.withUnsafeBufferPointer { pb in
-        z.elements.withUnsafeMutableBufferPointer { pz in
-            for row in 0 ..< z.rows {
-                let start = row * columns
-                for j in 0 ..< columns { pz[start + j] += pb[j] }
-            }
-        }
     }
 }
 
@@ -116,12 +118,5 @@ private func sumRows(_ m: Matrix, scaledBy scale: Double, into s: inout [Double]
             }
             for j in 0 ..< columns { ps[j] *= scale }
         }
-    }
-}
-
-/// xᵢ *= factor.
-private func scale(_ x: inout [Double], by factor: Double) {
-    x.withUnsafeMutableBufferPointer { p in
-        for i in p.indices { p[i] *= factor }
     }
 }

@@ -38,47 +38,72 @@ public enum Loss: String, CaseIterable, Sendable {
     /// The loss of every sample of the batch: one value per row.
     /// `logits` is zᴸ, `output` is aᴸ = f(zᴸ), `targets` holds y row by row.
     public func sampleLosses(logits z: Matrix, output a: Matrix, targets y: Matrix) -> [Double] {
-        precondition(z.rows == y.rows && z.columns == y.columns && a.rows == y.rows && a.columns == y.columns,
-                     "loss needs logits, output and targets of one shape; got \(z.rows)×\(z.columns), \(a.rows)×\(a.columns), \(y.rows)×\(y.columns)")
-        let k = y.columns
-        return (0 ..< y.rows).map { row in
-            let start = row * k
-            var sum = 0.0
-            switch self {
-            case .mse, .squaredError, .halfSquaredError:
-                for j in start ..< start + k {
-                    let e = a.elements[j] - y.elements[j]
-                    sum += e * e
+        checkShapes(z, a, y)
+        var losses = [Double](repeating: 0, count: y.rows)
+        z.elements.withUnsafeBufferPointer { pz in
+            a.elements.withUnsafeBufferPointer { pa in
+                y.elements.withUnsafeBufferPointer { py in
+                    for row in 0 ..< y.rows { losses[row] = sampleLoss(row: row, columns: y.columns, pz, pa, py) }
                 }
-                switch self {
-                case .mse: return sum / Double(k)
-                case .halfSquaredError: return 0.5 * sum
-                default: return sum
-                }
-            case .binaryCrossEntropy:
-                for j in start ..< start + k {
-                    let zj = z.elements[j]
-                    sum += max(zj, 0) - zj * y.elements[j] + log1p(exp(-abs(zj)))
-                }
-                return sum / Double(k)
-            case .crossEntropy:
-                var largest = -Double.infinity
-                for j in start ..< start + k where z.elements[j] > largest { largest = z.elements[j] }
-                var exponentials = 0.0, targetMass = 0.0, weightedLogits = 0.0
-                for j in start ..< start + k {
-                    exponentials += exp(z.elements[j] - largest)
-                    targetMass += y.elements[j]
-                    weightedLogits += y.elements[j] * z.elements[j]
-                }
-                return targetMass * (largest + log(exponentials)) - weightedLogits
             }
         }
+        return losses
     }
 
-    /// The loss of the batch: the mean of `sampleLosses`.
+    /// The loss of the batch: the mean of `sampleLosses`, summed in row order.
+    /// Allocates nothing.
     public func value(logits z: Matrix, output a: Matrix, targets y: Matrix) -> Double {
-        let losses = sampleLosses(logits: z, output: a, targets: y)
-        return losses.reduce(0, +) / Double(losses.count)
+        checkShapes(z, a, y)
+        var total = 0.0
+        z.elements.withUnsafeBufferPointer { pz in
+            a.elements.withUnsafeBufferPointer { pa in
+                y.elements.withUnsafeBufferPointer { py in
+                    for row in 0 ..< y.rows { total += sampleLoss(row: row, columns: y.columns, pz, pa, py) }
+                }
+            }
+        }
+        return total / Double(y.rows)
+    }
+
+    private func checkShapes(_ z: Matrix, _ a: Matrix, _ y: Matrix) {
+        precondition(z.rows == y.rows && z.columns == y.columns && a.rows == y.rows && a.columns == y.columns,
+                     "loss needs logits, output and targets of one shape; got \(z.rows)×\(z.columns), \(a.rows)×\(a.columns), \(y.rows)×\(y.columns)")
+    }
+
+    /// Cₙ of the sample in `row`, from its k logits, outputs and targets.
+    @inline(__always)
+    private func sampleLoss(row: Int, columns k: Int, _ z: UnsafeBufferPointer<Double>, _ a: UnsafeBufferPointer<Double>,
+                            _ y: UnsafeBufferPointer<Double>) -> Double {
+        let start = row * k
+        var sum = 0.0
+        switch self {
+        case .mse, .squaredError, .halfSquaredError:
+            for j in start ..< start + k {
+                let e = a[j] - y[j]
+                sum += e * e
+            }
+            switch self {
+            case .mse: return sum / Double(k)
+            case .halfSquaredError: return 0.5 * sum
+            default: return sum
+            }
+        case .binaryCrossEntropy:
+            for j in start ..< start + k {
+                let zj = z[j]
+                sum += max(zj, 0) - zj * y[j] + log1p(exp(-abs(zj)))
+            }
+            return sum / Double(k)
+        case .crossEntropy:
+            var largest = -Double.infinity
+            for j in start ..< start + k where z[j] > largest { largest = z[j] }
+            var exponentials = 0.0, targetMass = 0.0, weightedLogits = 0.0
+            for j in start ..< start + k {
+                exponentials += exp(z[j] - largest)
+                targetMass += y[j]
+                weightedLogits += y[j] * z[j]
+            }
+            return targetMass * (largest + log(exponentials)) - weightedLogits
+        }
     }
 
     /// δᴸ = ∂Cₙ/∂zᴸ for every sample n, each of its own loss (not yet divided by

@@ -54,11 +54,7 @@ public struct Matrix: Sendable, Equatable, CustomStringConvertible {
     /// The transpose, as a new matrix.
     public var transposed: Matrix {
         var result = Matrix(rows: columns, columns: rows)
-        for i in 0 ..< rows {
-            for j in 0 ..< columns {
-                result[j, i] = self[i, j]
-            }
-        }
+        Matrix.transpose(self, into: &result)
         return result
     }
 
@@ -99,6 +95,9 @@ public struct Matrix: Sendable, Equatable, CustomStringConvertible {
 
 extension Matrix {
     /// C = A·B, with A `m×k`, B `k×n` and C `m×n`; C's previous contents are overwritten.
+    ///
+    /// Blocked and vectorised (see `ProductKernel`); each element is summed in
+    /// order p = 0 … k − 1, as in the textbook loop.
     public static func multiply(_ a: Matrix, _ b: Matrix, into c: inout Matrix) {
         precondition(a.columns == b.rows && c.rows == a.rows && c.columns == b.columns,
                      "A·B needs A m×k, B k×n, C m×n; got A \(a.rows)×\(a.columns), B \(b.rows)×\(b.columns), C \(c.rows)×\(c.columns)")
@@ -106,43 +105,37 @@ extension Matrix {
         a.elements.withUnsafeBufferPointer { pa in
             b.elements.withUnsafeBufferPointer { pb in
                 c.elements.withUnsafeMutableBufferPointer { pc in
-                    for i in 0 ..< m {
-                        let ci = i * n
-                        for j in 0 ..< n { pc[ci + j] = 0 }
-                        for p in 0 ..< k {
-                            let aip = pa[i * k + p]
-                            let bp = p * n
-                            for j in 0 ..< n { pc[ci + j] += aip * pb[bp + j] }
-                        }
-                    }
+                    guard let pa = pa.baseAddress, let pb = pb.baseAddress, let pc = pc.baseAddress else { return }
+                    ProductKernel.multiply(m: m, n: n, k: k, a: pa, aRowStride: k, aColumnStride: 1, b: pb, c: pc)
                 }
             }
         }
     }
 
-    /// C = Aᵀ·B, with A `k×m`, B `k×n` and C `m×n`; C's previous contents are overwritten.
-    public static func multiply(transposing a: Matrix, _ b: Matrix, into c: inout Matrix) {
+    /// C = α·Aᵀ·B, with A `k×m`, B `k×n` and C `m×n`; C's previous contents are overwritten.
+    ///
+    /// Blocked and vectorised (see `ProductKernel`); each element is summed in
+    /// order p = 0 … k − 1, then multiplied by α.
+    public static func multiply(transposing a: Matrix, _ b: Matrix, scaledBy alpha: Double = 1, into c: inout Matrix) {
         precondition(a.rows == b.rows && c.rows == a.columns && c.columns == b.columns,
                      "Aᵀ·B needs A k×m, B k×n, C m×n; got A \(a.rows)×\(a.columns), B \(b.rows)×\(b.columns), C \(c.rows)×\(c.columns)")
         let k = a.rows, m = a.columns, n = b.columns
         a.elements.withUnsafeBufferPointer { pa in
             b.elements.withUnsafeBufferPointer { pb in
                 c.elements.withUnsafeMutableBufferPointer { pc in
-                    for index in 0 ..< m * n { pc[index] = 0 }
-                    for p in 0 ..< k {
-                        let bp = p * n
-                        for i in 0 ..< m {
-                            let api = pa[p * m + i]
-                            let ci = i * n
-                            for j in 0 ..< n { pc[ci + j] += api * pb[bp + j] }
-                        }
-                    }
+                    guard let pa = pa.baseAddress, let pb = pb.baseAddress, let pc = pc.baseAddress else { return }
+                    ProductKernel.multiply(m: m, n: n, k: k, a: pa, aRowStride: 1, aColumnStride: m, b: pb, c: pc, alpha: alpha)
                 }
             }
         }
     }
 
     /// C = A·Bᵀ, with A `m×k`, B `n×k` and C `m×n`; C's previous contents are overwritten.
+    ///
+    /// Each element is a dot product of two rows, summed in order p = 0 … k − 1.
+    /// Not vectorised (the order of the sums forbids it without a transposed
+    /// copy of B): for repeated products with one B, transpose B once with
+    /// `transpose(_:into:)` and use `multiply(_:_:into:)`, as the forward pass does.
     public static func multiply(_ a: Matrix, transposing b: Matrix, into c: inout Matrix) {
         precondition(a.columns == b.columns && c.rows == a.rows && c.columns == b.rows,
                      "A·Bᵀ needs A m×k, B n×k, C m×n; got A \(a.rows)×\(a.columns), B \(b.rows)×\(b.columns), C \(c.rows)×\(c.columns)")
@@ -152,13 +145,92 @@ extension Matrix {
                 c.elements.withUnsafeMutableBufferPointer { pc in
                     for i in 0 ..< m {
                         let ai = i * k
-                        for j in 0 ..< n {
+                        var j = 0
+                        // Four dot products at once, each in its own register.
+                        while j + 4 <= n {
+                            let b0 = j * k, b1 = b0 + k, b2 = b1 + k, b3 = b2 + k
+                            var s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0
+                            for p in 0 ..< k {
+                                let x = pa[ai + p]
+                                s0 += x * pb[b0 + p]
+                                s1 += x * pb[b1 + p]
+                                s2 += x * pb[b2 + p]
+                                s3 += x * pb[b3 + p]
+                            }
+                            pc[i * n + j] = s0
+                            pc[i * n + j + 1] = s1
+                            pc[i * n + j + 2] = s2
+                            pc[i * n + j + 3] = s3
+                            j += 4
+                        }
+                        while j < n {
                             let bj = j * k
                             var sum = 0.0
                             for p in 0 ..< k { sum += pa[ai + p] * pb[bj + p] }
                             pc[i * n + j] = sum
+                            j += 1
                         }
                     }
+                }
+            }
+        }
+    }
+
+    /// Z = X·Wᵀ + b given Wᵀ: the affine map of a dense layer over a batch,
+    /// X `m×k`, Wᵀ `k×n`, b n numbers or nil, Z `m×n`. Each element is summed
+    /// in order p = 0 … k − 1, then bⱼ is added, as in `multiply` then a
+    /// separate addition.
+    static func affine(_ x: Matrix, transposedWeights wt: Matrix, biases: [Double]?, into z: inout Matrix) {
+        precondition(x.columns == wt.rows && z.rows == x.rows && z.columns == wt.columns && (biases?.count ?? wt.columns) == wt.columns,
+                     "X·Wᵀ + b needs X m×k, Wᵀ k×n, n biases, Z m×n; got X \(x.rows)×\(x.columns), Wᵀ \(wt.rows)×\(wt.columns), Z \(z.rows)×\(z.columns)")
+        let m = x.rows, k = x.columns, n = wt.columns
+        x.elements.withUnsafeBufferPointer { px in
+            wt.elements.withUnsafeBufferPointer { pw in
+                z.elements.withUnsafeMutableBufferPointer { pz in
+                    guard let px = px.baseAddress, let pw = pw.baseAddress, let pz = pz.baseAddress else { return }
+                    if let biases {
+                        biases.withUnsafeBufferPointer { pb in
+                            ProductKernel.multiply(m: m, n: n, k: k, a: px, aRowStride: k, aColumnStride: 1, b: pw, c: pz,
+                                                   bias: pb.baseAddress)
+                        }
+                    } else {
+                        ProductKernel.multiply(m: m, n: n, k: k, a: px, aRowStride: k, aColumnStride: 1, b: pw, c: pz)
+                    }
+                }
+            }
+        }
+    }
+
+    /// T = Aᵀ, written into a preallocated `columns × rows` matrix.
+    public static func transpose(_ a: Matrix, into t: inout Matrix) {
+        precondition(t.rows == a.columns && t.columns == a.rows,
+                     "Aᵀ of a \(a.rows)×\(a.columns) matrix needs a \(a.columns)×\(a.rows) matrix, got \(t.rows)×\(t.columns)")
+        let rows = a.rows, columns = a.columns
+        a.elements.withUnsafeBufferPointer { pa in
+            t.elements.withUnsafeMutableBufferPointer { pt in
+                guard let pa = pa.baseAddress, let pt = pt.baseAddress else { return }
+                // 4×4 blocks in registers: four rows in, four columns out.
+                var i = 0
+                while i + 4 <= rows {
+                    var j = 0
+                    while j + 4 <= columns {
+                        let source = pa + i * columns + j
+                        let r0 = load(SIMD4<Double>.self, source), r1 = load(SIMD4<Double>.self, source + columns)
+                        let r2 = load(SIMD4<Double>.self, source + 2 * columns), r3 = load(SIMD4<Double>.self, source + 3 * columns)
+                        let target = pt + j * rows + i
+                        store(SIMD4(r0[0], r1[0], r2[0], r3[0]), target)
+                        store(SIMD4(r0[1], r1[1], r2[1], r3[1]), target + rows)
+                        store(SIMD4(r0[2], r1[2], r2[2], r3[2]), target + 2 * rows)
+                        store(SIMD4(r0[3], r1[3], r2[3], r3[3]), target + 3 * rows)
+                        j += 4
+                    }
+                    for column in j ..< columns {
+                        for row in i ..< i + 4 { pt[column * rows + row] = pa[row * columns + column] }
+                    }
+                    i += 4
+                }
+                for row in i ..< rows {
+                    for column in 0 ..< columns { pt[column * rows + row] = pa[row * columns + column] }
                 }
             }
         }

@@ -26,23 +26,48 @@ public struct SGD: Sendable, Equatable {
     }
 
     /// One step on one parameter tensor θ with gradient g and momentum buffer b
-    /// (unused and may be empty when μ = 0).
+    /// (unused and may be empty when μ = 0). Four elements at a time; every
+    /// element sees the same operations in the same order as the rule above.
     func step(_ theta: inout [Double], gradient: [Double], buffer: inout [Double], isFirstStep: Bool) {
-        let eta = learningRate, mu = momentum, lambda = weightDecay
+        let count = theta.count
+        precondition(gradient.count == count && (momentum == 0 || buffer.count == count),
+                     "SGD needs θ, g (and b with momentum) of one size; got \(count), \(gradient.count), \(buffer.count)")
         theta.withUnsafeMutableBufferPointer { p in
-            gradient.withUnsafeBufferPointer { grad in
+            gradient.withUnsafeBufferPointer { g in
                 buffer.withUnsafeMutableBufferPointer { b in
-                    for i in p.indices {
-                        var g = grad[i]
-                        if lambda != 0 { g += lambda * p[i] }
-                        if mu != 0 {
-                            b[i] = isFirstStep ? g : b[i] * mu + g
-                            g = nesterov ? g + mu * b[i] : b[i]
-                        }
-                        p[i] += -eta * g
+                    guard let p = p.baseAddress, let g = g.baseAddress else { return }
+                    // With μ = 0 the buffer is not read or written; any address will do.
+                    let b = b.baseAddress ?? UnsafeMutablePointer(mutating: g)
+                    var i = 0
+                    while i + 4 <= count {
+                        var (pi, bi) = (load(SIMD4<Double>.self, p + i), momentum == 0 ? SIMD4() : load(SIMD4<Double>.self, b + i))
+                        update(&pi, load(SIMD4<Double>.self, g + i), &bi, isFirstStep: isFirstStep)
+                        store(pi, p + i)
+                        if momentum != 0 { store(bi, b + i) }
+                        i += 4
+                    }
+                    let rest = count - i
+                    if rest > 0 {
+                        var (pi, bi) = (load(SIMD4<Double>.self, p + i, count: rest),
+                                        momentum == 0 ? SIMD4() : load(SIMD4<Double>.self, b + i, count: rest))
+                        update(&pi, load(SIMD4<Double>.self, g + i, count: rest), &bi, isFirstStep: isFirstStep)
+                        store(pi, p + i, count: rest)
+                        if momentum != 0 { store(bi, b + i, count: rest) }
                     }
                 }
             }
         }
+    }
+
+    /// The rule of the type's documentation on a vector of elements.
+    @inline(__always)
+    private func update<V: SIMD>(_ p: inout V, _ gradient: V, _ b: inout V, isFirstStep: Bool) where V.Scalar == Double {
+        var g = gradient
+        if weightDecay != 0 { g += V(repeating: weightDecay) * p }
+        if momentum != 0 {
+            b = isFirstStep ? g : b * V(repeating: momentum) + g
+            g = nesterov ? g + V(repeating: momentum) * b : b
+        }
+        p += V(repeating: -learningRate) * g
     }
 }

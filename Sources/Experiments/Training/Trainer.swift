@@ -130,14 +130,13 @@ public enum Trainer {
     }
 }
 
-/// The preallocated batch of one size: inputs, targets and the network's buffers.
+/// The preallocated batch of one size: targets and the network's buffers,
+/// whose `input` holds the batch's inputs.
 private struct BatchBuffers {
-    var inputs: Matrix
     var targets: Matrix
     var workspace: Workspace
 
     init(network: Network, size: Int, features: Int, outputs: Int) {
-        inputs = Matrix(rows: size, columns: features)
         targets = Matrix(rows: size, columns: outputs)
         workspace = Workspace(network: network, batchSize: size)
     }
@@ -146,10 +145,12 @@ private struct BatchBuffers {
     /// backward, the optimizer's update; adds each layer's ‖∂C/∂Wˡ‖ to `normSums`.
     mutating func step(_ network: inout Network, rows order: [Int], from start: Int, data: PreparedData, loss: Loss,
                        optimizer: Optimizer, state: inout OptimizerState, normSums: inout [Double]) {
-        copyRows(order, from: start, of: data.trainingInputs, into: &inputs)
+        // The inputs go straight into the workspace, whose buffer then has no
+        // other owner: writing it copies nothing.
+        copyRows(order, from: start, of: data.trainingInputs, into: &workspace.input)
         copyRows(order, from: start, of: data.trainingTargets, into: &targets)
-        network.forward(inputs, in: &workspace)
-        network.backward(targets: targets, loss: loss, in: &workspace)
+        network.forward(workspace.input, in: &workspace)
+        network.backpropagate(targets: targets, loss: loss, in: &workspace)
         for l in normSums.indices {
             normSums[l] += workspace.gradients[l].weights.frobeniusNorm
         }
@@ -189,11 +190,14 @@ private struct Evaluator {
     }
 
     mutating func record(_ network: Network, epoch: Int, gradientNorms: [Double]?) -> EpochRecord {
-        let (trainLoss, trainAccuracy) = evaluate(network, &training!, data.trainingInputs, data.trainingTargets, data.trainingLabels)
+        // `evaluate` is static: a method of `self` would take a copy of `self`,
+        // whose second reference to the workspace would make every write to it copy.
+        let (trainLoss, trainAccuracy) = Evaluator.evaluate(network, loss, &training!, data.trainingInputs,
+                                                            data.trainingTargets, data.trainingLabels)
         var validationLoss: Double?, validationAccuracy: Double?
         if validation != nil {
-            (validationLoss, validationAccuracy) = evaluate(network, &validation!, data.validationInputs,
-                                                            data.validationTargets, data.validationLabels)
+            (validationLoss, validationAccuracy) = Evaluator.evaluate(network, loss, &validation!, data.validationInputs,
+                                                                      data.validationTargets, data.validationLabels)
         }
         return EpochRecord(epoch: epoch, trainLoss: trainLoss, validationLoss: validationLoss, trainAccuracy: trainAccuracy,
                            validationAccuracy: validationAccuracy, gradientNorms: gradientNorms)
@@ -201,8 +205,8 @@ private struct Evaluator {
 
     /// The mean loss and, for classification, the accuracy: the predicted class
     /// is aᴸ > 0.5 for one output, the largest output (first on ties) otherwise.
-    private func evaluate(_ network: Network, _ workspace: inout Workspace, _ x: Matrix, _ y: Matrix,
-                          _ labels: [Int]?) -> (Double, Double?) {
+    private static func evaluate(_ network: Network, _ loss: Loss, _ workspace: inout Workspace, _ x: Matrix, _ y: Matrix,
+                                 _ labels: [Int]?) -> (Double, Double?) {
         let value = network.loss(loss, inputs: x, targets: y, in: &workspace)
         guard let labels else { return (value, nil) }
         let output = workspace.output

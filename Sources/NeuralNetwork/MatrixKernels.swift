@@ -1,0 +1,194 @@
+/// The inner loops of the matrix products: a register-blocked, vectorised
+/// kernel over raw pointers, shared by A·B, Aᵀ·B and the forward pass.
+///
+/// C (m × n, row-major) = α · Σₚ A(i, p) B(p, j) (+ bⱼ), where B is row-major
+/// (element (p, j) at `b[p·n + j]`) and A is read through strides, so that A
+/// and Aᵀ are the same loop: A(i, p) = `a[i·aRowStride + p·aColumnStride]`.
+///
+/// C is cut into tiles of 6, 4 or 1 rows by 8, 4, 2 or 1 columns. A tile's
+/// sums are held in SIMD registers; for each p the kernel broadcasts one
+/// element of A per row and multiplies it by a vector of one row of B. Rows of
+/// C are taken in blocks so that the block of A stays in cache while the
+/// panels of B pass over it.
+///
+/// Summation order: every element is summed from 0 in order p = 0, 1, …, k − 1,
+/// then multiplied by α (when α ≠ 1), then bⱼ is added — the order of the
+/// textbook triple loop, so the result does not depend on the tiling, the
+/// vector width or the target CPU. (Multiplications and additions are separate
+/// operations: no fused multiply-add.)
+enum ProductKernel {
+    /// Rows of C per block.
+    static let blockRows = 96
+
+    /// The product described in the type's documentation. `bias`, when given,
+    /// holds n numbers.
+    static func multiply(m: Int, n: Int, k: Int,
+                         a: UnsafePointer<Double>, aRowStride: Int, aColumnStride: Int,
+                         b: UnsafePointer<Double>, c: UnsafeMutablePointer<Double>,
+                         alpha: Double = 1, bias: UnsafePointer<Double>? = nil) {
+        let operands = Operands(k: k, n: n, a: a, aRowStride: aRowStride, aColumnStride: aColumnStride,
+                                b: b, c: c, alpha: alpha, bias: bias)
+        var first = 0
+        while first < m {
+            let last = min(m, first + blockRows)
+            var j = 0
+            while j + 8 <= n {
+                operands.panel(SIMD8<Double>.self, rows: first ..< last, column: j)
+                j += 8
+            }
+            if j + 4 <= n {
+                operands.panel(SIMD4<Double>.self, rows: first ..< last, column: j)
+                j += 4
+            }
+            if j + 2 <= n {
+                operands.panel(SIMD2<Double>.self, rows: first ..< last, column: j)
+                j += 2
+            }
+            if j < n {
+                operands.column(rows: first ..< last, column: j)
+            }
+            first = last
+        }
+    }
+}
+
+/// The operands of one product, and the tiles that compute it.
+private struct Operands {
+    let k: Int
+    let n: Int
+    let a: UnsafePointer<Double>
+    let aRowStride: Int
+    let aColumnStride: Int
+    let b: UnsafePointer<Double>
+    let c: UnsafeMutablePointer<Double>
+    let alpha: Double
+    let bias: UnsafePointer<Double>?
+
+    /// Columns j ..< j + width(V) of the given rows of C.
+    @inline(__always)
+    func panel<V: SIMD>(_: V.Type, rows: Range<Int>, column j: Int) where V.Scalar == Double {
+        let scale = V(repeating: alpha)
+        let offset = bias.map { load(V.self, $0 + j) } ?? V()
+        var i = rows.lowerBound
+        while i + 6 <= rows.upperBound {
+            tile6(V.self, row: i, column: j, scale: scale, offset: offset)
+            i += 6
+        }
+        if i + 4 <= rows.upperBound {
+            tile4(V.self, row: i, column: j, scale: scale, offset: offset)
+            i += 4
+        }
+        while i < rows.upperBound {
+            tile1(V.self, row: i, column: j, scale: scale, offset: offset)
+            i += 1
+        }
+    }
+
+    /// α·acc + offset, stored at row i, column j of C.
+    @inline(__always)
+    func finish<V: SIMD>(_ acc: V, row i: Int, column j: Int, scale: V, offset: V) where V.Scalar == Double {
+        var value = acc
+        if alpha != 1 { value *= scale }
+        if bias != nil { value += offset }
+        store(value, c + i * n + j)
+    }
+
+    @inline(__always)
+    func tile6<V: SIMD>(_: V.Type, row i: Int, column j: Int, scale: V, offset: V) where V.Scalar == Double {
+        var c0 = V(), c1 = V(), c2 = V(), c3 = V(), c4 = V(), c5 = V()
+        var pa = a + i * aRowStride, pb = b + j
+        let rs = aRowStride
+        for _ in 0 ..< k {
+            let row = load(V.self, pb)
+            c0 += V(repeating: pa[0]) * row
+            c1 += V(repeating: pa[rs]) * row
+            c2 += V(repeating: pa[2 * rs]) * row
+            c3 += V(repeating: pa[3 * rs]) * row
+            c4 += V(repeating: pa[4 * rs]) * row
+            c5 += V(repeating: pa[5 * rs]) * row
+            pa += aColumnStride
+            pb += n
+        }
+        finish(c0, row: i, column: j, scale: scale, offset: offset)
+        finish(c1, row: i + 1, column: j, scale: scale, offset: offset)
+        finish(c2, row: i + 2, column: j, scale: scale, offset: offset)
+        finish(c3, row: i + 3, column: j, scale: scale, offset: offset)
+        finish(c4, row: i + 4, column: j, scale: scale, offset: offset)
+        finish(c5, row: i + 5, column: j, scale: scale, offset: offset)
+    }
+
+    @inline(__always)
+    func tile4<V: SIMD>(_: V.Type, row i: Int, column j: Int, scale: V, offset: V) where V.Scalar == Double {
+        var c0 = V(), c1 = V(), c2 = V(), c3 = V()
+        var pa = a + i * aRowStride, pb = b + j
+        let rs = aRowStride
+        for _ in 0 ..< k {
+            let row = load(V.self, pb)
+            c0 += V(repeating: pa[0]) * row
+            c1 += V(repeating: pa[rs]) * row
+            c2 += V(repeating: pa[2 * rs]) * row
+            c3 += V(repeating: pa[3 * rs]) * row
+            pa += aColumnStride
+            pb += n
+        }
+        finish(c0, row: i, column: j, scale: scale, offset: offset)
+        finish(c1, row: i + 1, column: j, scale: scale, offset: offset)
+        finish(c2, row: i + 2, column: j, scale: scale, offset: offset)
+        finish(c3, row: i + 3, column: j, scale: scale, offset: offset)
+    }
+
+    @inline(__always)
+    func tile1<V: SIMD>(_: V.Type, row i: Int, column j: Int, scale: V, offset: V) where V.Scalar == Double {
+        var c0 = V()
+        var pa = a + i * aRowStride, pb = b + j
+        for _ in 0 ..< k {
+            c0 += V(repeating: pa[0]) * load(V.self, pb)
+            pa += aColumnStride
+            pb += n
+        }
+        finish(c0, row: i, column: j, scale: scale, offset: offset)
+    }
+
+    /// Column j of the given rows of C, four rows at a time in scalar registers.
+    @inline(__always)
+    func column(rows: Range<Int>, column j: Int) {
+        let offset = bias?[j] ?? 0
+        func finish(_ acc: Double, row i: Int) {
+            var value = acc
+            if alpha != 1 { value *= alpha }
+            if bias != nil { value += offset }
+            c[i * n + j] = value
+        }
+        var i = rows.lowerBound
+        let rs = aRowStride
+        while i + 4 <= rows.upperBound {
+            var c0 = 0.0, c1 = 0.0, c2 = 0.0, c3 = 0.0
+            var pa = a + i * aRowStride, pb = b + j
+            for _ in 0 ..< k {
+                let element = pb[0]
+                c0 += pa[0] * element
+                c1 += pa[rs] * element
+                c2 += pa[2 * rs] * element
+                c3 += pa[3 * rs] * element
+                pa += aColumnStride
+                pb += n
+            }
+            finish(c0, row: i)
+            finish(c1, row: i + 1)
+            finish(c2, row: i + 2)
+            finish(c3, row: i + 3)
+            i += 4
+        }
+        while i < rows.upperBound {
+            var c0 = 0.0
+            var pa = a + i * aRowStride, pb = b + j
+            for _ in 0 ..< k {
+                c0 += pa[0] * pb[0]
+                pa += aColumnStride
+                pb += n
+            }
+            finish(c0, row: i)
+            i += 1
+        }
+    }
+}
