@@ -19,10 +19,12 @@ test:
 	$(SWIFT) build --build-tests $(STRICT)
 	$(SWIFT) test --skip-build --disable-swift-testing
 
-## bench: time per training step on the workloads of SPEC §8 (release build)
+## bench: time per training step on the workloads of SPEC §8 (release build);
+## BENCH_FLAGS passes options (--json, --quick, workload names); bench/peers.py
+## runs it side by side with PyTorch and scikit-learn
 bench:
 	$(SWIFT) build -c release $(STRICT) --product nnlab-bench
-	.build/release/nnlab-bench
+	.build/release/nnlab-bench $(BENCH_FLAGS)
 
 ## clean: remove build products (results/ is kept)
 clean:

@@ -1,0 +1,360 @@
+#!/usr/bin/env python3
+"""nnlab side by side with PyTorch and scikit-learn on the workloads of SPEC §8.
+
+Runs, in one go and on the same machine:
+
+  1. nnlab: `make bench` with `--json` (the release build of nnlab-bench);
+  2. the same workloads in PyTorch, float64, one thread;
+  3. moons and digits in scikit-learn's MLPClassifier, float64, one thread;
+
+and prints one table of the time per training step with the ratios.
+
+Time per training step, for all three: the time of an epoch (its mini-batch
+steps, then the evaluation of the whole training set: loss and accuracy)
+divided by the number of steps in the epoch; the median over the epochs after
+the warm-up ones. Same networks, losses, optimizers, learning rates and batch
+sizes as nnlab-bench (see Sources/nnlab-bench/main.swift):
+
+  exercise  1-1-1, relu (no bias) then sigmoid, ½ squared error, x = 3, t = 1, batch 1, SGD 0.1
+  moons     2-16-16-1 relu, sigmoid out, binary cross-entropy, 500 moons (noise 0.2), batch 32, Adam 0.01
+  digits    64-128-64-10 relu, softmax out, cross-entropy, data/digits.csv standardized, batch 64, Adam 0.001
+
+PyTorch: a plain loop, as one writes it by hand: each epoch a torch.randperm
+of the samples, batches by index slicing (no DataLoader), zero_grad /
+forward / loss / backward / optimizer.step, then the whole training set under
+torch.no_grad(). The loss on logits (BCEWithLogitsLoss, CrossEntropyLoss) as
+nnlab computes it; torch.optim's default implementation for CPU tensors.
+
+scikit-learn: MLPClassifier(solver="adam", batch_size, learning_rate_init,
+alpha=0), early stopping off. scikit-learn has no hook to evaluate after each
+epoch of `fit`, so its figure is the mean epoch of one `fit` over all the
+epochs (its own loop, per-epoch bookkeeping included) plus the median time of
+the evaluation (`predict_proba` on the training set, the log-loss computed in
+numpy, the accuracy) timed on its own. That is the most favourable reading for scikit-learn; the
+straightforward one, a `partial_fit` call per epoch followed by the
+evaluation, is slower (its per-call input checks) and is printed as a note.
+The exercise (a regression through a sigmoid output) has no MLPClassifier or
+MLPRegressor equivalent and is left out.
+
+Set-up (not part of CI; a CPU-only PyTorch is enough):
+
+    python3 -m venv /path/to/venv
+    /path/to/venv/bin/pip install --index-url https://download.pytorch.org/whl/cpu torch
+    /path/to/venv/bin/pip install scikit-learn numpy
+    /path/to/venv/bin/python bench/peers.py          # from the package folder
+
+Options: --rounds N (default 1) repeats the three in turn and keeps the median
+of each; --quick trains fewer epochs (a smoke test, not a measurement);
+--markdown prints the table as Markdown.
+"""
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+
+# One thread everywhere, before numpy, torch or scikit-learn load their BLAS.
+for variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "VECLIB_MAXIMUM_THREADS",
+                 "NUMEXPR_NUM_THREADS"):
+    os.environ[variable] = "1"
+
+import numpy as np  # noqa: E402
+
+PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+# Epochs per run, warm-up epochs, runs (after one warm-up run), per workload.
+SETTINGS = {
+    "exercise": dict(epochs=5000, warmup=500, runs=3),
+    "moons": dict(epochs=200, warmup=20, runs=3),
+    "digits": dict(epochs=30, warmup=3, runs=3),
+}
+QUICK = {
+    "exercise": dict(epochs=500, warmup=50, runs=1),
+    "moons": dict(epochs=20, warmup=2, runs=1),
+    "digits": dict(epochs=5, warmup=1, runs=1),
+}
+
+
+# ---------------------------------------------------------------- data
+
+def moons_data():
+    from sklearn.datasets import make_moons
+    x, y = make_moons(n_samples=500, noise=0.2, random_state=0)
+    return x.astype(np.float64), y.astype(np.int64)
+
+
+def digits_data():
+    table = np.loadtxt(os.path.join(PACKAGE, "data", "digits.csv"), delimiter=",", skiprows=1)
+    x, y = table[:, :-1], table[:, -1].astype(np.int64)
+    # nnlab's standardize: (x − mean) / std, constant columns left at x − mean.
+    mean = x.mean(axis=0)
+    std = x.std(axis=0)
+    std[std == 0] = 1
+    return (x - mean) / std, y
+
+
+def median_step(epoch_times, steps):
+    return statistics.median(epoch_times) / steps
+
+
+# ---------------------------------------------------------------- PyTorch
+
+def torch_workload(name, settings):
+    import torch
+    torch.set_num_threads(1)
+    torch.set_default_dtype(torch.float64)
+    nn = torch.nn
+
+    if name == "exercise":
+        x = torch.tensor([[3.0]])
+        y = torch.tensor([[1.0]])
+        batch = 1
+
+        def make():
+            first = nn.Linear(1, 1, bias=False)
+            second = nn.Linear(1, 1)
+            with torch.no_grad():
+                first.weight.fill_(0.01)
+                second.weight.fill_(-5.0)
+                second.bias.fill_(-1.0)
+            model = nn.Sequential(first, nn.ReLU(), second, nn.Sigmoid())
+            return model, torch.optim.SGD(model.parameters(), lr=0.1)
+
+        def loss_fn(output, target):
+            return 0.5 * ((output - target) ** 2).sum(dim=1).mean()
+
+        def evaluate(model):
+            output = model(x)
+            return loss_fn(output, y).item(), None
+    else:
+        if name == "moons":
+            xs, ys = moons_data()
+            sizes, batch, lr = [2, 16, 16, 1], 32, 0.01
+            x, y = torch.tensor(xs), torch.tensor(ys, dtype=torch.float64).unsqueeze(1)
+            criterion = nn.BCEWithLogitsLoss()
+        else:
+            xs, ys = digits_data()
+            sizes, batch, lr = [64, 128, 64, 10], 64, 0.001
+            x, y = torch.tensor(xs), torch.tensor(ys)
+            criterion = nn.CrossEntropyLoss()
+
+        def make():
+            layers = []
+            for i in range(len(sizes) - 1):
+                layers.append(nn.Linear(sizes[i], sizes[i + 1]))
+                if i < len(sizes) - 2:
+                    layers.append(nn.ReLU())
+            model = nn.Sequential(*layers)
+            return model, torch.optim.Adam(model.parameters(), lr=lr)
+
+        def loss_fn(output, target):
+            return criterion(output, target)
+
+        def evaluate(model):
+            logits = model(x)
+            loss = criterion(logits, y).item()
+            if name == "moons":
+                predicted = (torch.sigmoid(logits) > 0.5).to(torch.float64)
+                accuracy = (predicted == y).to(torch.float64).mean().item()
+            else:
+                predicted = torch.softmax(logits, dim=1).argmax(dim=1)
+                accuracy = (predicted == y).to(torch.float64).mean().item()
+            return loss, accuracy
+
+    n = x.shape[0]
+    steps = (n + batch - 1) // batch
+    times = []
+    for run in range(settings["runs"] + 1):
+        torch.manual_seed(run)
+        model, optimizer = make()
+        for epoch in range(settings["epochs"]):
+            start = time.perf_counter()
+            order = torch.randperm(n)
+            for first in range(0, n, batch):
+                index = order[first:first + batch]
+                optimizer.zero_grad()
+                loss = loss_fn(model(x[index]), y[index])
+                loss.backward()
+                optimizer.step()
+            with torch.no_grad():
+                evaluate(model)
+            elapsed = time.perf_counter() - start
+            if run > 0 and epoch >= settings["warmup"]:
+                times.append(elapsed)
+    return median_step(times, steps)
+
+
+# ---------------------------------------------------------------- scikit-learn
+
+def sklearn_workload(name, settings):
+    """(µs per step with `fit`, µs per step with `partial_fit`), in seconds; None for the exercise."""
+    if name == "exercise":
+        return None
+    import warnings
+    from sklearn.exceptions import ConvergenceWarning
+    from sklearn.neural_network import MLPClassifier
+    warnings.filterwarnings("ignore", category=ConvergenceWarning)
+
+    if name == "moons":
+        x, y = moons_data()
+        hidden, batch, lr = (16, 16), 32, 0.01
+    else:
+        x, y = digits_data()
+        hidden, batch, lr = (128, 64), 64, 0.001
+    classes = np.unique(y)
+    n = x.shape[0]
+    steps = (n + batch - 1) // batch
+    epochs = settings["epochs"]
+
+    def model(seed, max_iter):
+        # n_iter_no_change beyond max_iter: no early end, every epoch trains.
+        return MLPClassifier(hidden_layer_sizes=hidden, activation="relu", solver="adam", batch_size=batch,
+                             learning_rate_init=lr, alpha=0.0, shuffle=True, random_state=seed,
+                             max_iter=max_iter, n_iter_no_change=max_iter + 1, tol=0.0)
+
+    rows = np.arange(n)
+    index = np.searchsorted(classes, y)
+
+    def evaluate(fitted):
+        # The loss in numpy: sklearn.metrics.log_loss checks its input at a cost
+        # larger than moons' whole forward pass.
+        probabilities = fitted.predict_proba(x)
+        loss = -np.log(np.clip(probabilities[rows, index], 1e-15, 1)).mean()
+        return loss, (classes[probabilities.argmax(axis=1)] == y).mean()
+
+    # fit: scikit-learn's own loop over `epochs` epochs (the mean epoch), plus
+    # the evaluation timed on its own after every epoch (the median).
+    fit_epochs, evaluations = [], []
+    for run in range(settings["runs"] + 1):
+        fitted = model(run, epochs)
+        start = time.perf_counter()
+        fitted.fit(x, y)
+        elapsed = time.perf_counter() - start
+        for _ in range(epochs):
+            start = time.perf_counter()
+            evaluate(fitted)
+            if run > 0:
+                evaluations.append(time.perf_counter() - start)
+        if run > 0:
+            fit_epochs.append(elapsed / epochs)
+    with_fit = (statistics.median(fit_epochs) + statistics.median(evaluations)) / steps
+
+    # partial_fit: one call per epoch, then the evaluation, timed together.
+    times = []
+    for run in range(settings["runs"] + 1):
+        fitted = model(run, 1)
+        for epoch in range(epochs):
+            start = time.perf_counter()
+            if epoch == 0:
+                fitted.partial_fit(x, y, classes=classes)
+            else:
+                fitted.partial_fit(x, y)
+            evaluate(fitted)
+            elapsed = time.perf_counter() - start
+            if run > 0 and epoch >= settings["warmup"]:
+                times.append(elapsed)
+    return with_fit, median_step(times, steps)
+
+
+# ---------------------------------------------------------------- nnlab
+
+def nnlab_workloads(quick):
+    arguments = "--json" + (" --quick" if quick else "")
+    result = subprocess.run(["make", "--no-print-directory", "bench", f"BENCH_FLAGS={arguments}"], cwd=PACKAGE,
+                            stdout=subprocess.PIPE, text=True, check=True)
+    report = json.loads([line for line in result.stdout.splitlines() if line.startswith("{")][-1])
+    return report
+
+
+# ---------------------------------------------------------------- the table
+
+def machine():
+    model = platform.processor()
+    try:
+        with open("/proc/cpuinfo") as info:
+            for line in info:
+                if line.startswith("model name"):
+                    model = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    return model, os.cpu_count()
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=1)
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--markdown", action="store_true")
+    options = parser.parse_args()
+    settings = QUICK if options.quick else SETTINGS
+
+    import sklearn
+    import torch
+    names = ["exercise", "moons", "digits"]
+    nnlab, pytorch, scikit = {n: [] for n in names}, {n: [] for n in names}, {n: [] for n in names}
+    scikit_partial = {n: [] for n in names}
+    sweep = []
+    build = ""
+    for round_number in range(options.rounds):
+        print(f"round {round_number + 1} of {options.rounds}: nnlab ...", file=sys.stderr, flush=True)
+        report = nnlab_workloads(options.quick)
+        build = report["build"]
+        for workload in report["workloads"]:
+            nnlab[workload["name"]].append(workload["microseconds_per_step"])
+        if "sweep" in report:
+            sweep.append(report["sweep"])
+        for name in names:
+            print(f"round {round_number + 1}: PyTorch {name} ...", file=sys.stderr, flush=True)
+            pytorch[name].append(torch_workload(name, settings[name]) * 1e6)
+            print(f"round {round_number + 1}: scikit-learn {name} ...", file=sys.stderr, flush=True)
+            value = sklearn_workload(name, settings[name])
+            if value is not None:
+                scikit[name].append(value[0] * 1e6)
+                scikit_partial[name].append(value[1] * 1e6)
+
+    def cell(values, digits=2):
+        return f"{statistics.median(values):.{digits}f}" if values else "—"
+
+    def ratio(theirs, ours):
+        return f"{statistics.median(theirs) / statistics.median(ours):.1f}×" if theirs and ours else "—"
+
+    header = ["workload", "nnlab µs/step", "PyTorch µs/step", "scikit-learn µs/step",
+              "PyTorch ÷ nnlab", "scikit-learn ÷ nnlab"]
+    rows = [[name, cell(nnlab[name]), cell(pytorch[name], 1), cell(scikit[name], 1),
+             ratio(pytorch[name], nnlab[name]), ratio(scikit[name], nnlab[name])] for name in names]
+    model, cores = machine()
+    notes = [f"machine: {model}, {cores} cores, {platform.system()} {platform.machine()}",
+             f"nnlab: {build}; PyTorch {torch.__version__}, scikit-learn {sklearn.__version__}, "
+             f"numpy {np.__version__}, Python {platform.python_version()}; one thread each"]
+    notes.append("scikit-learn with partial_fit per epoch instead of fit: " +
+                 ", ".join(f"{name} {cell(scikit_partial[name], 1)} µs/step" for name in names if scikit_partial[name]))
+    if sweep:
+        one = statistics.median(s["runs_per_second_one_job"] for s in sweep)
+        allc = statistics.median(s["runs_per_second_all_cores"] for s in sweep)
+        notes.append(f"sweep ({sweep[0]['runs']} moons runs, {sweep[0]['epochs']} epochs, nnlab runner): "
+                     f"{one:.1f} runs/s on 1 job, {allc:.1f} on {sweep[0]['cores']} ({allc / one:.2f}×)")
+    if options.markdown:
+        print("| " + " | ".join(header) + " |")
+        print("|" + "|".join(["---"] + ["---:"] * (len(header) - 1)) + "|")
+        for row in rows:
+            print("| " + " | ".join(row) + " |")
+        print()
+        for note in notes:
+            print(f"- {note}")
+    else:
+        widths = [max(len(str(r[i])) for r in rows + [header]) for i in range(len(header))]
+        print("  ".join(h.ljust(w) if i == 0 else h.rjust(w) for i, (h, w) in enumerate(zip(header, widths))))
+        for row in rows:
+            print("  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths))))
+        print()
+        for note in notes:
+            print(note)
+
+
+if __name__ == "__main__":
+    main()
