@@ -132,7 +132,8 @@ extension Matrix {
 
     /// C = A·Bᵀ, with A `m×k`, B `n×k` and C `m×n`; C's previous contents are overwritten.
     ///
-    /// Each element is a dot product of two rows, summed in order p = 0 … k − 1.
+    /// Each element is a dot product of two rows, summed in order p = 0 … k − 1
+    /// with `multiplyAdd`.
     /// Not vectorised (the order of the sums forbids it without a transposed
     /// copy of B): for repeated products with one B, transpose B once with
     /// `transpose(_:into:)` and use `multiply(_:_:into:)`, as the forward pass does.
@@ -152,10 +153,10 @@ extension Matrix {
                             var s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0
                             for p in 0 ..< k {
                                 let x = pa[ai + p]
-                                s0 += x * pb[b0 + p]
-                                s1 += x * pb[b1 + p]
-                                s2 += x * pb[b2 + p]
-                                s3 += x * pb[b3 + p]
+                                multiplyAdd(&s0, x, pb[b0 + p])
+                                multiplyAdd(&s1, x, pb[b1 + p])
+                                multiplyAdd(&s2, x, pb[b2 + p])
+                                multiplyAdd(&s3, x, pb[b3 + p])
                             }
                             pc[i * n + j] = s0
                             pc[i * n + j + 1] = s1
@@ -166,7 +167,7 @@ extension Matrix {
                         while j < n {
                             let bj = j * k
                             var sum = 0.0
-                            for p in 0 ..< k { sum += pa[ai + p] * pb[bj + p] }
+                            for p in 0 ..< k { multiplyAdd(&sum, pa[ai + p], pb[bj + p]) }
                             pc[i * n + j] = sum
                             j += 1
                         }

@@ -5,20 +5,30 @@
 /// (element (p, j) at `b[p·n + j]`) and A is read through strides, so that A
 /// and Aᵀ are the same loop: A(i, p) = `a[i·aRowStride + p·aColumnStride]`.
 ///
-/// C is cut into tiles of 6, 4 or 1 rows by 8, 4, 2 or 1 columns. A tile's
-/// sums are held in SIMD registers; for each p the kernel broadcasts one
-/// element of A per row and multiplies it by a vector of one row of B. Rows of
-/// C are taken in blocks so that the block of A stays in cache while the
-/// panels of B pass over it.
+/// C is cut into tiles of 6, 4 or 1 rows by 16 (in AVX-512 builds), 8, 4, 2
+/// or 1 columns. A tile's sums are held in SIMD registers; for each p the
+/// kernel broadcasts one element of A per row and multiplies it by a vector of
+/// one row of B. Rows of C are taken in blocks so that the block of A stays in
+/// cache while the panels of B pass over it.
 ///
 /// Summation order: every element is summed from 0 in order p = 0, 1, …, k − 1,
 /// then multiplied by α (when α ≠ 1), then bⱼ is added — the order of the
-/// textbook triple loop, so the result does not depend on the tiling, the
-/// vector width or the target CPU. (Multiplications and additions are separate
-/// operations: no fused multiply-add.)
+/// textbook triple loop, whatever the tiling or the vector width. Each term is
+/// added by `multiplyAdd`: a fused multiply-add (one rounding) in builds for a
+/// CPU that has one (`make` passes `-D NNLAB_FMA` then), a multiplication and
+/// an addition otherwise. A given binary always gives the same bits; two
+/// builds differ in the last bits only when one fuses and the other does not.
 enum ProductKernel {
     /// Rows of C per block.
     static let blockRows = 96
+    /// The widest panel of columns: two AVX-512 registers (`make` passes
+    /// `-D NNLAB_AVX512` for a CPU that has them), else two AVX ones; the 6-row
+    /// tile then holds its sums in 12 of the 32, or of the 16, registers.
+    #if NNLAB_AVX512
+    typealias WidestPanel = SIMD16<Double>
+    #else
+    typealias WidestPanel = SIMD8<Double>
+    #endif
 
     /// The product described in the type's documentation. `bias`, when given,
     /// holds n numbers.
@@ -32,7 +42,11 @@ enum ProductKernel {
         while first < m {
             let last = min(m, first + blockRows)
             var j = 0
-            while j + 8 <= n {
+            while j + WidestPanel.scalarCount <= n {
+                operands.panel(WidestPanel.self, rows: first ..< last, column: j)
+                j += WidestPanel.scalarCount
+            }
+            if j + 8 <= n {
                 operands.panel(SIMD8<Double>.self, rows: first ..< last, column: j)
                 j += 8
             }
@@ -100,12 +114,12 @@ private struct Operands {
         let rs = aRowStride
         for _ in 0 ..< k {
             let row = load(V.self, pb)
-            c0 += V(repeating: pa[0]) * row
-            c1 += V(repeating: pa[rs]) * row
-            c2 += V(repeating: pa[2 * rs]) * row
-            c3 += V(repeating: pa[3 * rs]) * row
-            c4 += V(repeating: pa[4 * rs]) * row
-            c5 += V(repeating: pa[5 * rs]) * row
+            multiplyAdd(&c0, V(repeating: pa[0]), row)
+            multiplyAdd(&c1, V(repeating: pa[rs]), row)
+            multiplyAdd(&c2, V(repeating: pa[2 * rs]), row)
+            multiplyAdd(&c3, V(repeating: pa[3 * rs]), row)
+            multiplyAdd(&c4, V(repeating: pa[4 * rs]), row)
+            multiplyAdd(&c5, V(repeating: pa[5 * rs]), row)
             pa += aColumnStride
             pb += n
         }
@@ -124,10 +138,10 @@ private struct Operands {
         let rs = aRowStride
         for _ in 0 ..< k {
             let row = load(V.self, pb)
-            c0 += V(repeating: pa[0]) * row
-            c1 += V(repeating: pa[rs]) * row
-            c2 += V(repeating: pa[2 * rs]) * row
-            c3 += V(repeating: pa[3 * rs]) * row
+            multiplyAdd(&c0, V(repeating: pa[0]), row)
+            multiplyAdd(&c1, V(repeating: pa[rs]), row)
+            multiplyAdd(&c2, V(repeating: pa[2 * rs]), row)
+            multiplyAdd(&c3, V(repeating: pa[3 * rs]), row)
             pa += aColumnStride
             pb += n
         }
@@ -142,7 +156,7 @@ private struct Operands {
         var c0 = V()
         var pa = a + i * aRowStride, pb = b + j
         for _ in 0 ..< k {
-            c0 += V(repeating: pa[0]) * load(V.self, pb)
+            multiplyAdd(&c0, V(repeating: pa[0]), load(V.self, pb))
             pa += aColumnStride
             pb += n
         }
@@ -166,10 +180,10 @@ private struct Operands {
             var pa = a + i * aRowStride, pb = b + j
             for _ in 0 ..< k {
                 let element = pb[0]
-                c0 += pa[0] * element
-                c1 += pa[rs] * element
-                c2 += pa[2 * rs] * element
-                c3 += pa[3 * rs] * element
+                multiplyAdd(&c0, pa[0], element)
+                multiplyAdd(&c1, pa[rs], element)
+                multiplyAdd(&c2, pa[2 * rs], element)
+                multiplyAdd(&c3, pa[3 * rs], element)
                 pa += aColumnStride
                 pb += n
             }
@@ -183,7 +197,7 @@ private struct Operands {
             var c0 = 0.0
             var pa = a + i * aRowStride, pb = b + j
             for _ in 0 ..< k {
-                c0 += pa[0] * pb[0]
+                multiplyAdd(&c0, pa[0], pb[0])
                 pa += aColumnStride
                 pb += n
             }
@@ -191,4 +205,40 @@ private struct Operands {
             i += 1
         }
     }
+}
+
+/// acc += x·y: fused into one rounding in builds for a CPU with fused
+/// multiply-add (`-D NNLAB_FMA`), else a multiplication then an addition.
+@inline(__always)
+func multiplyAdd<V: SIMD>(_ acc: inout V, _ x: V, _ y: V) where V.Scalar == Double {
+    #if NNLAB_FMA
+    acc.addProduct(x, y)
+    #else
+    acc += x * y
+    #endif
+}
+
+/// The scalar `multiplyAdd`.
+@inline(__always)
+func multiplyAdd(_ acc: inout Double, _ x: Double, _ y: Double) {
+    #if NNLAB_FMA
+    acc.addProduct(x, y)
+    #else
+    acc += x * y
+    #endif
+}
+
+/// How the kernels were compiled, for benchmarks to report.
+public enum KernelBuild {
+    /// Whether products use fused multiply-add (`-D NNLAB_FMA`).
+    public static var fusedMultiplyAdd: Bool {
+        #if NNLAB_FMA
+        return true
+        #else
+        return false
+        #endif
+    }
+
+    /// The widest panel of the product kernel, in columns (16 with `-D NNLAB_AVX512`, else 8).
+    public static var panelWidth: Int { ProductKernel.WidestPanel.scalarCount }
 }

@@ -227,13 +227,14 @@ func benchmarkSweep(options: Options) -> SweepResult {
                        runsPerSecondOneJob: median(one), runsPerSecondAllCores: median(all))
 }
 
-/// Whether the kernels were compiled for AVX2 (`make bench` passes `-D NNLAB_AVX2`
-/// with the matching `-target-cpu` on machines that have it).
-#if NNLAB_AVX2
-let build = "release, -target-cpu haswell (AVX2)"
-#else
-let build = "release, the compiler's default target"
-#endif
+/// How the benchmark was built: `make bench` passes its compiler flags in NNLAB_BUILD.
+let build: String = {
+    let flags = ProcessInfo.processInfo.environment["NNLAB_BUILD"].map { $0.isEmpty ? "default target" : $0 }
+        ?? "flags unknown (not run by make bench)"
+    let kernels = (KernelBuild.fusedMultiplyAdd ? "fused multiply-add" : "multiply then add")
+        + ", \(KernelBuild.panelWidth)-column panels"
+    return "release, \(flags); kernels: \(kernels)"
+}()
 
 func pad(_ text: String, _ width: Int) -> String {
     text.count >= width ? text : text + String(repeating: " ", count: width - text.count)
