@@ -59,10 +59,45 @@ public struct Matrix: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// The Frobenius norm √(Σᵢⱼ aᵢⱼ²).
+    ///
+    /// The squares are summed in 16 interleaved partial sums (element i into
+    /// sum i mod 16, in order), which are then added pairwise: a fixed order,
+    /// but not the left-to-right one.
     public var frobeniusNorm: Double {
-        var sum = 0.0
-        for x in elements { sum += x * x }
-        return sum.squareRoot()
+        elements.withUnsafeBufferPointer { buffer in
+            guard let p = buffer.baseAddress else { return 0 }
+            let count = buffer.count
+            var s0 = SIMD4<Double>(), s1 = s0, s2 = s0, s3 = s0
+            var i = 0
+            while i + 16 <= count {
+                let x0 = load(SIMD4<Double>.self, p + i), x1 = load(SIMD4<Double>.self, p + i + 4)
+                let x2 = load(SIMD4<Double>.self, p + i + 8), x3 = load(SIMD4<Double>.self, p + i + 12)
+                s0 += x0 * x0
+                s1 += x1 * x1
+                s2 += x2 * x2
+                s3 += x3 * x3
+                i += 16
+            }
+            let rest = count - i
+            if rest > 0 {
+                let x0 = load(SIMD4<Double>.self, p + i, count: min(rest, 4))
+                s0 += x0 * x0
+                if rest > 4 {
+                    let x1 = load(SIMD4<Double>.self, p + i + 4, count: min(rest - 4, 4))
+                    s1 += x1 * x1
+                }
+                if rest > 8 {
+                    let x2 = load(SIMD4<Double>.self, p + i + 8, count: min(rest - 8, 4))
+                    s2 += x2 * x2
+                }
+                if rest > 12 {
+                    let x3 = load(SIMD4<Double>.self, p + i + 12, count: rest - 12)
+                    s3 += x3 * x3
+                }
+            }
+            let s = (s0 + s1) + (s2 + s3)
+            return ((s[0] + s[1]) + (s[2] + s[3])).squareRoot()
+        }
     }
 
     /// Sets every element to `value`, keeping the storage.

@@ -30,17 +30,20 @@ public enum Optimizer: Sendable, Equatable {
         precondition(gradients.count == network.layers.count,
                      "update needs one gradient per layer: \(network.layers.count), got \(gradients.count)")
         state.step += 1
+        var corrections: Adam.Corrections?
+        if case .adam(let adam) = self { corrections = adam.corrections(step: state.step) }
         for l in network.layers.indices {
             let g = gradients[l]
             step(&network.layers[l].weights.elements, gradient: g.weights.elements,
-                 state: &state, layer: l, bias: false)
+                 state: &state, layer: l, bias: false, corrections: corrections)
             if network.layers[l].biases != nil, let gb = g.biases {
-                step(&network.layers[l].biases!, gradient: gb, state: &state, layer: l, bias: true)
+                step(&network.layers[l].biases!, gradient: gb, state: &state, layer: l, bias: true, corrections: corrections)
             }
         }
     }
 
-    private func step(_ p: inout [Double], gradient g: [Double], state: inout OptimizerState, layer: Int, bias: Bool) {
+    private func step(_ p: inout [Double], gradient g: [Double], state: inout OptimizerState, layer: Int, bias: Bool,
+                      corrections: Adam.Corrections?) {
         precondition(p.count == g.count, "a parameter of \(p.count) values got a gradient of \(g.count)")
         switch self {
         case .sgd(let sgd):
@@ -53,11 +56,12 @@ public enum Optimizer: Sendable, Equatable {
                 sgd.step(&p, gradient: g, buffer: &state.first[layer].weights.elements, isFirstStep: state.step == 1)
             }
         case .adam(let adam):
+            let corrections = corrections ?? adam.corrections(step: state.step)
             if bias {
-                adam.step(&p, gradient: g, m: &state.first[layer].biases!, v: &state.second[layer].biases!, step: state.step)
+                adam.step(&p, gradient: g, m: &state.first[layer].biases!, v: &state.second[layer].biases!, corrections: corrections)
             } else {
                 adam.step(&p, gradient: g, m: &state.first[layer].weights.elements,
-                          v: &state.second[layer].weights.elements, step: state.step)
+                          v: &state.second[layer].weights.elements, corrections: corrections)
             }
         }
     }
