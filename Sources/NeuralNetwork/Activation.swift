@@ -76,18 +76,7 @@ public enum Activation: String, CaseIterable, Sendable {
             a.elements.withUnsafeMutableBufferPointer { pa in
                 switch self {
                 case .softmax:
-                    for row in 0 ..< z.rows {
-                        let start = row * columns
-                        var largest = -Double.infinity
-                        for j in start ..< start + columns where pz[j] > largest { largest = pz[j] }
-                        var sum = 0.0
-                        for j in start ..< start + columns {
-                            let e = exp(pz[j] - largest)
-                            pa[j] = e
-                            sum += e
-                        }
-                        for j in start ..< start + columns { pa[j] /= sum }
-                    }
+                    Activation.softmax(rows: z.rows, columns: columns, pz, pa, sums: nil)
                 // One loop per activation, so that each is a plain loop the compiler vectorises.
                 case .identity:
                     for i in pz.indices { pa[i] = pz[i] }
@@ -103,6 +92,37 @@ public enum Activation: String, CaseIterable, Sendable {
                     for i in pz.indices { pa[i] = Foundation.tanh(pz[i]) }
                 }
             }
+        }
+    }
+
+    /// Softmax of each row of `z` into `a`; with `sums`, also each row's
+    /// Σₖ e^(zₖ − max z), the normalizer, which the cross-entropy needs.
+    static func softmax(_ z: Matrix, into a: inout Matrix, sums: inout [Double]) {
+        precondition(z.rows == a.rows && z.columns == a.columns && sums.count == z.rows,
+                     "softmax needs z and a of one shape and a sum per row; got \(z.rows)×\(z.columns), \(a.rows)×\(a.columns), \(sums.count) sums")
+        z.elements.withUnsafeBufferPointer { pz in
+            a.elements.withUnsafeMutableBufferPointer { pa in
+                sums.withUnsafeMutableBufferPointer { ps in
+                    softmax(rows: z.rows, columns: z.columns, pz, pa, sums: ps.baseAddress)
+                }
+            }
+        }
+    }
+
+    private static func softmax(rows: Int, columns: Int, _ pz: UnsafeBufferPointer<Double>, _ pa: UnsafeMutableBufferPointer<Double>,
+                                sums: UnsafeMutablePointer<Double>?) {
+        for row in 0 ..< rows {
+            let start = row * columns
+            var largest = -Double.infinity
+            for j in start ..< start + columns where pz[j] > largest { largest = pz[j] }
+            var sum = 0.0
+            for j in start ..< start + columns {
+                let e = exp(pz[j] - largest)
+                pa[j] = e
+                sum += e
+            }
+            for j in start ..< start + columns { pa[j] /= sum }
+            sums?[row] = sum
         }
     }
 

@@ -24,6 +24,9 @@ public struct Workspace: Sendable {
     public internal(set) var gradients: [LayerParameters]
     /// Wˡᵀ, inputs × units, copied by each forward pass.
     var transposedWeights: [Matrix]
+    /// With a softmax output layer, each sample's Σₖ e^(zₖ − max z) from the
+    /// last forward pass, so that the cross-entropy needs no exponentials of its own.
+    var softmaxSums: [Double]
 
     public init(network: Network, batchSize: Int) {
         precondition(batchSize >= 1, "a batch needs at least one sample, got \(batchSize)")
@@ -35,6 +38,7 @@ public struct Workspace: Sendable {
         delta = network.layers.map { Matrix(rows: batchSize, columns: $0.units) }
         gradients = network.layers.map(LayerParameters.init(zerosLike:))
         transposedWeights = network.layers.map { Matrix(rows: $0.inputs, columns: $0.units) }
+        softmaxSums = [Double](repeating: 0, count: network.layers[network.layers.count - 1].activation == .softmax ? batchSize : 0)
     }
 
     /// The output aᴸ of the last forward pass.
@@ -55,8 +59,17 @@ extension Network {
             let layer = layers[l]
             Matrix.transpose(layer.weights, into: &workspace.transposedWeights[l])
             let below = l == 0 ? workspace.input : workspace.a[l - 1]
-            Matrix.affine(below, transposedWeights: workspace.transposedWeights[l], biases: layer.biases, into: &workspace.z[l])
-            layer.activation.apply(workspace.z[l], into: &workspace.a[l])
+            if layer.activation == .relu {
+                // relu is applied as the product is stored: one pass over z instead of two.
+                Matrix.affine(below, transposedWeights: workspace.transposedWeights[l], biases: layer.biases,
+                              into: &workspace.z[l], relu: &workspace.a[l])
+            } else if layer.activation == .softmax && l == layers.count - 1 {
+                Matrix.affine(below, transposedWeights: workspace.transposedWeights[l], biases: layer.biases, into: &workspace.z[l])
+                Activation.softmax(workspace.z[l], into: &workspace.a[l], sums: &workspace.softmaxSums)
+            } else {
+                Matrix.affine(below, transposedWeights: workspace.transposedWeights[l], biases: layer.biases, into: &workspace.z[l])
+                layer.activation.apply(workspace.z[l], into: &workspace.a[l])
+            }
         }
     }
 
@@ -66,10 +79,9 @@ extension Network {
     /// Returns the batch loss C = (1/N) Σₙ Cₙ.
     @discardableResult
     public func backward(targets y: Matrix, loss: Loss, in workspace: inout Workspace) -> Double {
-        let last = layers.count - 1
         precondition(y.rows == workspace.batchSize && y.columns == outputs,
                      "backward needs targets of \(workspace.batchSize)×\(outputs), got \(y.rows)×\(y.columns)")
-        let value = loss.value(logits: workspace.z[last], output: workspace.a[last], targets: y)
+        let value = batchLoss(loss, targets: y, in: workspace)
         backpropagate(targets: y, loss: loss, in: &workspace)
         return value
     }
@@ -91,9 +103,14 @@ extension Network {
                 sumRows(delta, scaledBy: perSample, into: &workspace.gradients[l].biases!)
             }
             if l > 0 {
-                Matrix.multiply(delta, layers[l].weights, into: &workspace.delta[l - 1])
-                layers[l - 1].activation.backpropagate(z: workspace.z[l - 1], a: workspace.a[l - 1],
-                                                       gradient: &workspace.delta[l - 1])
+                if layers[l - 1].activation == .relu {
+                    // relu′ is applied as the product is stored.
+                    Matrix.multiply(delta, layers[l].weights, reluGate: workspace.z[l - 1], into: &workspace.delta[l - 1])
+                } else {
+                    Matrix.multiply(delta, layers[l].weights, into: &workspace.delta[l - 1])
+                    layers[l - 1].activation.backpropagate(z: workspace.z[l - 1], a: workspace.a[l - 1],
+                                                           gradient: &workspace.delta[l - 1])
+                }
             }
         }
     }
@@ -101,22 +118,38 @@ extension Network {
     /// The batch loss of the network on `x` against `y`, with `workspace` as scratch.
     public func loss(_ loss: Loss, inputs x: Matrix, targets y: Matrix, in workspace: inout Workspace) -> Double {
         forward(x, in: &workspace)
+        return batchLoss(loss, targets: y, in: workspace)
+    }
+
+    /// `loss.value` on the last forward pass; the cross-entropy after a softmax
+    /// layer from the normalizers the softmax kept (the same bits).
+    private func batchLoss(_ loss: Loss, targets y: Matrix, in workspace: Workspace) -> Double {
         let last = layers.count - 1
+        if loss == .crossEntropy && layers[last].activation == .softmax {
+            return Loss.crossEntropy(logits: workspace.z[last], softmaxSums: workspace.softmaxSums, targets: y)
+        }
         return loss.value(logits: workspace.z[last], output: workspace.a[last], targets: y)
     }
 }
 
-/// sⱼ = scale · Σᵢ mᵢⱼ.
+/// sⱼ = scale · Σᵢ mᵢⱼ, each column summed in row order, eight columns at a time.
 private func sumRows(_ m: Matrix, scaledBy scale: Double, into s: inout [Double]) {
-    let columns = m.columns
+    let rows = m.rows, columns = m.columns
+    precondition(s.count == columns, "sums of \(columns) columns need \(columns) numbers, got \(s.count)")
     m.elements.withUnsafeBufferPointer { pm in
         s.withUnsafeMutableBufferPointer { ps in
-            for j in 0 ..< columns { ps[j] = 0 }
-            for row in 0 ..< m.rows {
-                let start = row * columns
-                for j in 0 ..< columns { ps[j] += pm[start + j] }
+            guard let pm = pm.baseAddress, let ps = ps.baseAddress else { return }
+            var j = 0
+            while j < columns {
+                let width = min(8, columns - j)
+                var sum = SIMD8<Double>()
+                for row in 0 ..< rows {
+                    sum += width == 8 ? load(SIMD8<Double>.self, pm + row * columns + j)
+                                      : load(SIMD8<Double>.self, pm + row * columns + j, count: width)
+                }
+                store(sum * SIMD8(repeating: scale), ps + j, count: width)
+                j += 8
             }
-            for j in 0 ..< columns { ps[j] *= scale }
         }
     }
 }

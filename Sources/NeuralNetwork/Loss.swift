@@ -65,6 +65,34 @@ public enum Loss: String, CaseIterable, Sendable {
         return total / Double(y.rows)
     }
 
+    /// The cross-entropy of the batch given each row's softmax normalizer
+    /// Σₖ e^(zₖ − max z), as the softmax output layer computed it: the same
+    /// value, bit for bit, as `value` (which recomputes the exponentials).
+    static func crossEntropy(logits z: Matrix, softmaxSums sums: [Double], targets y: Matrix) -> Double {
+        precondition(z.rows == y.rows && z.columns == y.columns && sums.count == y.rows,
+                     "cross-entropy needs logits and targets of one shape and a sum per row; got \(z.rows)×\(z.columns), \(y.rows)×\(y.columns), \(sums.count) sums")
+        let k = y.columns
+        var total = 0.0
+        z.elements.withUnsafeBufferPointer { z in
+            y.elements.withUnsafeBufferPointer { y in
+                sums.withUnsafeBufferPointer { sums in
+                    for row in 0 ..< y.count / max(k, 1) {
+                        let start = row * k
+                        var largest = -Double.infinity
+                        for j in start ..< start + k where z[j] > largest { largest = z[j] }
+                        var targetMass = 0.0, weightedLogits = 0.0
+                        for j in start ..< start + k {
+                            targetMass += y[j]
+                            weightedLogits += y[j] * z[j]
+                        }
+                        total += targetMass * (largest + log(sums[row])) - weightedLogits
+                    }
+                }
+            }
+        }
+        return total / Double(y.rows)
+    }
+
     private func checkShapes(_ z: Matrix, _ a: Matrix, _ y: Matrix) {
         precondition(z.rows == y.rows && z.columns == y.columns && a.rows == y.rows && a.columns == y.columns,
                      "loss needs logits, output and targets of one shape; got \(z.rows)×\(z.columns), \(a.rows)×\(a.columns), \(y.rows)×\(y.columns)")

@@ -217,6 +217,21 @@ extension Matrix {
     /// in order p = 0 … k − 1, then bⱼ is added, as in `multiply` then a
     /// separate addition.
     static func affine(_ x: Matrix, transposedWeights wt: Matrix, biases: [Double]?, into z: inout Matrix) {
+        affine(x, transposedWeights: wt, biases: biases, into: &z, reluOutput: nil)
+    }
+
+    /// `affine`, and A = relu(Z) written as each tile of Z is stored (A `m×n`).
+    static func affine(_ x: Matrix, transposedWeights wt: Matrix, biases: [Double]?, into z: inout Matrix,
+                       relu a: inout Matrix) {
+        precondition(a.rows == z.rows && a.columns == z.columns,
+                     "relu(Z) needs A of Z's shape \(z.rows)×\(z.columns), got \(a.rows)×\(a.columns)")
+        a.elements.withUnsafeMutableBufferPointer { pa in
+            affine(x, transposedWeights: wt, biases: biases, into: &z, reluOutput: pa.baseAddress)
+        }
+    }
+
+    private static func affine(_ x: Matrix, transposedWeights wt: Matrix, biases: [Double]?, into z: inout Matrix,
+                               reluOutput: UnsafeMutablePointer<Double>?) {
         precondition(x.columns == wt.rows && z.rows == x.rows && z.columns == wt.columns && (biases?.count ?? wt.columns) == wt.columns,
                      "X·Wᵀ + b needs X m×k, Wᵀ k×n, n biases, Z m×n; got X \(x.rows)×\(x.columns), Wᵀ \(wt.rows)×\(wt.columns), Z \(z.rows)×\(z.columns)")
         let m = x.rows, k = x.columns, n = wt.columns
@@ -227,10 +242,31 @@ extension Matrix {
                     if let biases {
                         biases.withUnsafeBufferPointer { pb in
                             ProductKernel.multiply(m: m, n: n, k: k, a: px, aRowStride: k, aColumnStride: 1, b: pw, c: pz,
-                                                   bias: pb.baseAddress)
+                                                   bias: pb.baseAddress, reluOutput: reluOutput)
                         }
                     } else {
-                        ProductKernel.multiply(m: m, n: n, k: k, a: px, aRowStride: k, aColumnStride: 1, b: pw, c: pz)
+                        ProductKernel.multiply(m: m, n: n, k: k, a: px, aRowStride: k, aColumnStride: 1, b: pw, c: pz,
+                                               reluOutput: reluOutput)
+                    }
+                }
+            }
+        }
+    }
+
+    /// C = (A·B) ⊙ relu′(G): `multiply(_:_:into:)`, then each element multiplied
+    /// by 1 where gᵢⱼ > 0 and by 0 elsewhere, as each tile is stored (G `m×n`).
+    /// The backward pass's δ = (δ W) ⊙ f′(z) below a relu layer.
+    static func multiply(_ a: Matrix, _ b: Matrix, reluGate g: Matrix, into c: inout Matrix) {
+        precondition(a.columns == b.rows && c.rows == a.rows && c.columns == b.columns && g.rows == c.rows && g.columns == c.columns,
+                     "(A·B) ⊙ relu′(G) needs A m×k, B k×n, C and G m×n; got A \(a.rows)×\(a.columns), B \(b.rows)×\(b.columns), C \(c.rows)×\(c.columns), G \(g.rows)×\(g.columns)")
+        let m = a.rows, k = a.columns, n = b.columns
+        a.elements.withUnsafeBufferPointer { pa in
+            b.elements.withUnsafeBufferPointer { pb in
+                g.elements.withUnsafeBufferPointer { pg in
+                    c.elements.withUnsafeMutableBufferPointer { pc in
+                        guard let pa = pa.baseAddress, let pb = pb.baseAddress, let pc = pc.baseAddress else { return }
+                        ProductKernel.multiply(m: m, n: n, k: k, a: pa, aRowStride: k, aColumnStride: 1, b: pb, c: pc,
+                                               reluGate: pg.baseAddress)
                     }
                 }
             }
@@ -247,23 +283,25 @@ extension Matrix {
                 guard let pa = pa.baseAddress, let pt = pt.baseAddress else { return }
                 // 4×4 blocks in registers: four rows in, four columns out.
                 var i = 0
-                while i + 4 <= rows {
+                while i &+ 4 <= rows {
+                    var source = pa + i &* columns
+                    var target = pt + i
                     var j = 0
-                    while j + 4 <= columns {
-                        let source = pa + i * columns + j
+                    while j &+ 4 <= columns {
                         let r0 = load(SIMD4<Double>.self, source), r1 = load(SIMD4<Double>.self, source + columns)
-                        let r2 = load(SIMD4<Double>.self, source + 2 * columns), r3 = load(SIMD4<Double>.self, source + 3 * columns)
-                        let target = pt + j * rows + i
+                        let r2 = load(SIMD4<Double>.self, source + 2 &* columns), r3 = load(SIMD4<Double>.self, source + 3 &* columns)
                         store(SIMD4(r0[0], r1[0], r2[0], r3[0]), target)
                         store(SIMD4(r0[1], r1[1], r2[1], r3[1]), target + rows)
-                        store(SIMD4(r0[2], r1[2], r2[2], r3[2]), target + 2 * rows)
-                        store(SIMD4(r0[3], r1[3], r2[3], r3[3]), target + 3 * rows)
-                        j += 4
+                        store(SIMD4(r0[2], r1[2], r2[2], r3[2]), target + 2 &* rows)
+                        store(SIMD4(r0[3], r1[3], r2[3], r3[3]), target + 3 &* rows)
+                        source += 4
+                        target += 4 &* rows
+                        j &+= 4
                     }
                     for column in j ..< columns {
                         for row in i ..< i + 4 { pt[column * rows + row] = pa[row * columns + column] }
                     }
-                    i += 4
+                    i &+= 4
                 }
                 for row in i ..< rows {
                     for column in 0 ..< columns { pt[column * rows + row] = pa[row * columns + column] }

@@ -13,7 +13,11 @@
 ///
 /// Summation order: every element is summed from 0 in order p = 0, 1, …, k − 1,
 /// then multiplied by α (when α ≠ 1), then bⱼ is added — the order of the
-/// textbook triple loop, whatever the tiling or the vector width. Each term is
+/// textbook triple loop, whatever the tiling or the vector width. Two
+/// element-wise steps may follow as each tile is stored, so that they need no
+/// pass over the matrix of their own: multiplying cᵢⱼ by relu′(gᵢⱼ) (1 for
+/// gᵢⱼ > 0, else 0) for a given matrix G, and writing relu(cᵢⱼ) to a second
+/// output. Each term is
 /// added by `multiplyAdd`: a fused multiply-add (one rounding) in builds for a
 /// CPU that has one (`make` passes `-D NNLAB_FMA` then), a multiplication and
 /// an addition otherwise. A given binary always gives the same bits; two
@@ -31,13 +35,15 @@ enum ProductKernel {
     #endif
 
     /// The product described in the type's documentation. `bias`, when given,
-    /// holds n numbers.
+    /// holds n numbers; `reluGate`, when given, is an m × n matrix G whose
+    /// relu′ multiplies C; `reluOutput`, when given, receives relu(C), m × n.
     static func multiply(m: Int, n: Int, k: Int,
                          a: UnsafePointer<Double>, aRowStride: Int, aColumnStride: Int,
                          b: UnsafePointer<Double>, c: UnsafeMutablePointer<Double>,
-                         alpha: Double = 1, bias: UnsafePointer<Double>? = nil) {
+                         alpha: Double = 1, bias: UnsafePointer<Double>? = nil,
+                         reluGate: UnsafePointer<Double>? = nil, reluOutput: UnsafeMutablePointer<Double>? = nil) {
         let operands = Operands(k: k, n: n, a: a, aRowStride: aRowStride, aColumnStride: aColumnStride,
-                                b: b, c: c, alpha: alpha, bias: bias)
+                                b: b, c: c, alpha: alpha, bias: bias, reluGate: reluGate, reluOutput: reluOutput)
         var first = 0
         while first < m {
             let last = min(m, first + blockRows)
@@ -77,10 +83,12 @@ private struct Operands {
     let c: UnsafeMutablePointer<Double>
     let alpha: Double
     let bias: UnsafePointer<Double>?
+    let reluGate: UnsafePointer<Double>?
+    let reluOutput: UnsafeMutablePointer<Double>?
 
     /// Columns j ..< j + width(V) of the given rows of C.
     @inline(__always)
-    func panel<V: SIMD>(_: V.Type, rows: Range<Int>, column j: Int) where V.Scalar == Double {
+    func panel<V: DoubleVector>(_: V.Type, rows: Range<Int>, column j: Int) {
         let scale = V(repeating: alpha)
         let offset = bias.map { load(V.self, $0 + j) } ?? V()
         var i = rows.lowerBound
@@ -98,17 +106,25 @@ private struct Operands {
         }
     }
 
-    /// α·acc + offset, stored at row i, column j of C.
+    /// α·acc + offset, times relu′ of the gate, stored at row i, column j of C
+    /// (and its relu in the second output).
     @inline(__always)
-    func finish<V: SIMD>(_ acc: V, row i: Int, column j: Int, scale: V, offset: V) where V.Scalar == Double {
+    func finish<V: DoubleVector>(_ acc: V, row i: Int, column j: Int, scale: V, offset: V) {
         var value = acc
         if alpha != 1 { value *= scale }
         if bias != nil { value += offset }
-        store(value, c + i * n + j)
+        let index = i * n + j
+        if let reluGate {
+            value *= V.positivePart(V(repeating: 1), where: load(V.self, reluGate + index))
+        }
+        store(value, c + index)
+        if let reluOutput {
+            store(V.positivePart(value, where: value), reluOutput + index)
+        }
     }
 
     @inline(__always)
-    func tile6<V: SIMD>(_: V.Type, row i: Int, column j: Int, scale: V, offset: V) where V.Scalar == Double {
+    func tile6<V: DoubleVector>(_: V.Type, row i: Int, column j: Int, scale: V, offset: V) {
         var c0 = V(), c1 = V(), c2 = V(), c3 = V(), c4 = V(), c5 = V()
         var pa = a + i * aRowStride, pb = b + j
         let rs = aRowStride
@@ -132,7 +148,7 @@ private struct Operands {
     }
 
     @inline(__always)
-    func tile4<V: SIMD>(_: V.Type, row i: Int, column j: Int, scale: V, offset: V) where V.Scalar == Double {
+    func tile4<V: DoubleVector>(_: V.Type, row i: Int, column j: Int, scale: V, offset: V) {
         var c0 = V(), c1 = V(), c2 = V(), c3 = V()
         var pa = a + i * aRowStride, pb = b + j
         let rs = aRowStride
@@ -152,7 +168,7 @@ private struct Operands {
     }
 
     @inline(__always)
-    func tile1<V: SIMD>(_: V.Type, row i: Int, column j: Int, scale: V, offset: V) where V.Scalar == Double {
+    func tile1<V: DoubleVector>(_: V.Type, row i: Int, column j: Int, scale: V, offset: V) {
         var c0 = V()
         var pa = a + i * aRowStride, pb = b + j
         for _ in 0 ..< k {
@@ -171,7 +187,10 @@ private struct Operands {
             var value = acc
             if alpha != 1 { value *= alpha }
             if bias != nil { value += offset }
-            c[i * n + j] = value
+            let index = i * n + j
+            if let reluGate { value *= reluGate[index] > 0 ? 1 : 0 }
+            c[index] = value
+            if let reluOutput { reluOutput[index] = value > 0 ? value : 0 }
         }
         var i = rows.lowerBound
         let rs = aRowStride
@@ -241,4 +260,34 @@ public enum KernelBuild {
 
     /// The widest panel of the product kernel, in columns (16 with `-D NNLAB_AVX512`, else 8).
     public static var panelWidth: Int { ProductKernel.WidestPanel.scalarCount }
+}
+
+/// The SIMD vectors of Doubles the kernels use, with the element-wise steps
+/// they need written on each concrete type: in generic code, comparisons and
+/// `replacing(with:where:)` are the `SIMD` protocol's lane-by-lane versions,
+/// which the compiler does not keep in vector registers (digits ran 2.6 times
+/// slower with them in the tiles).
+protocol DoubleVector: SIMD where Scalar == Double {
+    /// x where g > 0, else +0, lane by lane (NaN in g gives 0): `g > 0 ? x : 0`.
+    static func positivePart(_ x: Self, where g: Self) -> Self
+}
+
+extension SIMD2: DoubleVector where Scalar == Double {
+    @inline(__always)
+    static func positivePart(_ x: Self, where g: Self) -> Self { x.replacing(with: 0, where: .!(g .> 0)) }
+}
+
+extension SIMD4: DoubleVector where Scalar == Double {
+    @inline(__always)
+    static func positivePart(_ x: Self, where g: Self) -> Self { x.replacing(with: 0, where: .!(g .> 0)) }
+}
+
+extension SIMD8: DoubleVector where Scalar == Double {
+    @inline(__always)
+    static func positivePart(_ x: Self, where g: Self) -> Self { x.replacing(with: 0, where: .!(g .> 0)) }
+}
+
+extension SIMD16: DoubleVector where Scalar == Double {
+    @inline(__always)
+    static func positivePart(_ x: Self, where g: Self) -> Self { x.replacing(with: 0, where: .!(g .> 0)) }
 }
