@@ -332,7 +332,8 @@ def main():
              f"nnlab: {build}; PyTorch {torch.__version__}, scikit-learn {sklearn.__version__}, "
              f"numpy {np.__version__}, Python {platform.python_version()}; one thread each"]
     notes.append("scikit-learn with partial_fit per epoch instead of fit: " +
-                 ", ".join(f"{name} {cell(scikit_partial[name], 1)} µs/step" for name in names if scikit_partial[name]))
+                 ", ".join(f"{name} {cell(scikit_partial[name], 1)} µs/step ({ratio(scikit_partial[name], nnlab[name])} nnlab)"
+                           for name in names if scikit_partial[name]))
     if sweep:
         one = statistics.median(s["runs_per_second_one_job"] for s in sweep)
         allc = statistics.median(s["runs_per_second_all_cores"] for s in sweep)

@@ -22,7 +22,12 @@ import NeuralNetwork
 // WORKLOAD is exercise, moons, digits or sweep (default: all). --json prints
 // one JSON object instead of the table (bench/peers.py reads it); --quick
 // trains fewer and shorter runs; --data names the folder with digits.csv
-// (default: ./data).
+// (default: ./data). The build line shows the compiler flags `make bench`
+// passed (its TUNE, in NNLAB_BUILD) and how the kernels were compiled.
+//
+// The sweep: the 30 seeds of moons (100 epochs each) trained and written by
+// `Runner` into a temporary folder, on 1 job and on every core, alternately,
+// three times each; the median runs per second of each and their ratio.
 
 struct Workload {
     var name: String
