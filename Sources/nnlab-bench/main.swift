@@ -204,7 +204,8 @@ struct SweepResult {
 }
 
 /// The 30 runs of the sweep trained and written by `Runner` on 1 job and on
-/// every core, alternately, three times each; the median throughput of each.
+/// every core, alternately, seven times each; the median throughput of each
+/// (a sweep takes a fraction of a second, so one slow pass must not decide).
 func benchmarkSweep(options: Options) -> SweepResult {
     let epochs = options.quick ? 30 : 100
     let experiment = load(sweepExperiment, epochs: epochs, dataFolder: options.dataFolder)
@@ -224,7 +225,7 @@ func benchmarkSweep(options: Options) -> SweepResult {
     }
     _ = throughput(jobs: cores)  // warm-up
     var one: [Double] = [], all: [Double] = []
-    for _ in 0 ..< (options.quick ? 1 : 3) {
+    for _ in 0 ..< (options.quick ? 1 : 7) {
         one.append(throughput(jobs: 1))
         all.append(throughput(jobs: cores))
     }
