@@ -55,7 +55,7 @@ func writeReports(_ folders: [String], roots: [String]) throws(WriteError) -> [S
     }
     var seen = Set<String>()
     for root in roots where seen.insert(root).inserted {
-        try IndexPage.write(output: root.isEmpty ? "." : root, cache: cache)
+        try IndexPage.write(output: root.isEmpty ? "." : root)
     }
     return lines
 }

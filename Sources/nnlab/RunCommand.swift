@@ -68,7 +68,7 @@ func runRun(_ arguments: ParsedArguments) -> ExitStatus {
         if outcome.resumed > 0 { parts.append("\(outcome.resumed) already done") }
         if outcome.diverged > 0 { parts.append("\(outcome.diverged) diverged") }
         print("\(count(outcome.total, "run")) (\(parts.joined(separator: ", "))) in \(clock(progress.elapsed)); results in \(outcome.folders.map { $0 + "/" }.joined(separator: ", "))")
-        print("reports: \(joinPath(output, "index.html"))" + (reports.count == 1 ? " and \(reports[0].prefix { $0 != ":" })" : ""))
+        print("reports: \(joinFilePath(output, "index.html"))" + (reports.count == 1 ? " and \(reports[0].prefix { $0 != ":" })" : ""))
         if outcome.staleRuns > 0 {
             print("note: \(count(outcome.staleRuns, "run folder")) no longer in the experiments \(outcome.staleRuns == 1 ? "was" : "were") left in runs/ and not summarized")
         }
@@ -230,11 +230,6 @@ final class ProgressDisplay: @unchecked Sendable {
 }
 
 /// Seconds as m:ss (or h:mm:ss).
-/// `dir/name`.
-func joinPath(_ directory: String, _ name: String) -> String {
-    directory.hasSuffix("/") ? directory + name : directory + "/" + name
-}
-
 func clock(_ seconds: Double) -> String {
     let s = Int(seconds.rounded())
     return s >= 3600 ? String(format: "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60) : String(format: "%d:%02d", s / 60, s % 60)

@@ -261,7 +261,7 @@ private func readCSV(_ reader: inout ObjectReader, baseDirectory: String, sink: 
 }
 
 /// `directory/path`, or `path` when the directory is empty or ".".
-func joinFilePath(_ directory: String, _ path: String) -> String {
+public func joinFilePath(_ directory: String, _ path: String) -> String {
     if directory.isEmpty || directory == "." { return path }
     return directory.hasSuffix("/") ? directory + path : directory + "/" + path
 }

@@ -117,7 +117,7 @@ public enum CSVData {
         }
         guard let targetIndex = firstColumn[target] else {
             var message = "row \(headerLine): no column \(quoted(target)) for the target"
-            if let suggestion = nearest(to: target, in: names) {
+            if let suggestion = nearestName(to: target, in: names) {
                 message += "; did you mean \(quoted(suggestion))?"
             } else {
                 let shown = names.prefix(10).map(quoted).joined(separator: ", ")
@@ -212,40 +212,6 @@ public enum CSVData {
     private static func gibibytes(_ bytes: Int) -> String {
         let tenths = (Double(bytes) / Double(1 << 30) * 10).rounded(.down)
         return String(Int(tenths) / 10) + "." + String(Int(tenths) % 10)
-    }
-
-    /// The column name closest to `name` by edit distance, if it is close:
-    /// at most max(2, ⌊length/3⌋) edits and fewer edits than `name` has
-    /// characters. Ties go to the first column.
-    private static func nearest(to name: String, in candidates: [String]) -> String? {
-        let limit = max(2, name.count / 3)
-        var best: (name: String, distance: Int)?
-        for candidate in candidates {
-            let distance = levenshtein(name, candidate)
-            if distance <= limit, distance < name.count, distance < (best?.distance ?? Int.max) {
-                best = (candidate, distance)
-            }
-        }
-        return best?.name
-    }
-
-    /// The Levenshtein distance (insertions, deletions, substitutions, each 1)
-    /// between `a` and `b`, by Characters; case matters.
-    private static func levenshtein(_ a: String, _ b: String) -> Int {
-        let a = Array(a), b = Array(b)
-        if a.isEmpty { return b.count }
-        if b.isEmpty { return a.count }
-        var previous = Array(0 ... b.count)
-        var current = [Int](repeating: 0, count: b.count + 1)
-        for i in 1 ... a.count {
-            current[0] = i
-            for j in 1 ... b.count {
-                let substitution = previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)
-                current[j] = min(previous[j] + 1, current[j - 1] + 1, substitution)
-            }
-            swap(&previous, &current)
-        }
-        return previous[b.count]
     }
 }
 

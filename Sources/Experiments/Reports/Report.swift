@@ -126,13 +126,13 @@ public struct Report: Sendable {
 /// `results/index.html`: every experiment's report with its one-line summary.
 public enum IndexPage {
     /// Rebuilds the index of `output` from the experiment folders in it (those with a summary).
-    public static func write(output: String, cache: CSVCache = CSVCache()) throws(WriteError) {
+    public static func write(output: String) throws(WriteError) {
         let names = ((try? FileManager.default.contentsOfDirectory(atPath: output)) ?? []).sorted()
         var items: [String] = []
         for name in names {
             let folder = joinFilePath(output, name)
             guard FileManager.default.fileExists(atPath: joinFilePath(folder, "report.html")),
-                  let results = ResultsFolder.read(folder) else { continue }
+                  let results = ResultsFolder.read(folder, curves: false) else { continue }
             let line = Report.summaryLine(of: results)
             let description = results.description.map { "<br><span class=\"description\">\(escapeHTML($0))</span>" } ?? ""
             items.append("<li><a href=\"\(escapeHTML(name))/report.html\">\(escapeHTML(results.name))</a>: \(escapeHTML(line))\(description)</li>")

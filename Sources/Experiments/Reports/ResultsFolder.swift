@@ -15,7 +15,8 @@ public struct ResultsFolder: Sendable {
     public var curves: [String: [EpochRecord]]
 
     /// Reads `folder` (an experiment's results folder); nil when it holds no summary.
-    public static func read(_ folder: String) -> ResultsFolder? {
+    /// Without `curves`, only the summary and the experiment are read (the index needs no more).
+    public static func read(_ folder: String, curves readCurves: Bool = true) -> ResultsFolder? {
         guard let summaryData = ResultFiles.read(joinFilePath(folder, "summary.csv")),
               let (paths, runs) = RunSummary.parse(String(decoding: summaryData, as: UTF8.self)) else { return nil }
         var name = (folder as NSString).lastPathComponent
@@ -25,7 +26,7 @@ public struct ResultsFolder: Sendable {
             description = document.member("description")?.value.value.stringValue
         }
         var curves: [String: [EpochRecord]] = [:]
-        for run in runs {
+        for run in runs where readCurves {
             let path = joinFilePath(joinFilePath(joinFilePath(folder, "runs"), run.run), "curve.csv")
             guard let data = ResultFiles.read(path) else { continue }
             let text = String(decoding: data, as: UTF8.self)
