@@ -109,19 +109,31 @@ public enum Activation: String, CaseIterable, Sendable {
         }
     }
 
+    /// Three passes: z − max z row by row, all the exponentials eight at a
+    /// time (`exponential`), then each row's sum (in column order) and the division.
     private static func softmax(rows: Int, columns: Int, _ pz: UnsafeBufferPointer<Double>, _ pa: UnsafeMutableBufferPointer<Double>,
                                 sums: UnsafeMutablePointer<Double>?) {
+        guard let z = pz.baseAddress, let a = pa.baseAddress else { return }
         for row in 0 ..< rows {
             let start = row * columns
             var largest = -Double.infinity
-            for j in start ..< start + columns where pz[j] > largest { largest = pz[j] }
+            for j in start ..< start + columns where z[j] > largest { largest = z[j] }
+            for j in start ..< start + columns { a[j] = z[j] - largest }
+        }
+        let count = rows * columns
+        var i = 0
+        while i + 8 <= count {
+            store(exponential(load(SIMD8<Double>.self, a + i)), a + i)
+            i += 8
+        }
+        if i < count {
+            store(exponential(load(SIMD8<Double>.self, a + i, count: count - i)), a + i, count: count - i)
+        }
+        for row in 0 ..< rows {
+            let start = row * columns
             var sum = 0.0
-            for j in start ..< start + columns {
-                let e = exp(pz[j] - largest)
-                pa[j] = e
-                sum += e
-            }
-            for j in start ..< start + columns { pa[j] /= sum }
+            for j in start ..< start + columns { sum += a[j] }
+            for j in start ..< start + columns { a[j] /= sum }
             sums?[row] = sum
         }
     }

@@ -281,27 +281,18 @@ extension Matrix {
         a.elements.withUnsafeBufferPointer { pa in
             t.elements.withUnsafeMutableBufferPointer { pt in
                 guard let pa = pa.baseAddress, let pt = pt.baseAddress else { return }
-                // 4×4 blocks in registers: four rows in, four columns out.
+                // 8×8 blocks in registers, the rest element by element.
                 var i = 0
-                while i &+ 4 <= rows {
-                    var source = pa + i &* columns
-                    var target = pt + i
+                while i &+ 8 <= rows {
                     var j = 0
-                    while j &+ 4 <= columns {
-                        let r0 = load(SIMD4<Double>.self, source), r1 = load(SIMD4<Double>.self, source + columns)
-                        let r2 = load(SIMD4<Double>.self, source + 2 &* columns), r3 = load(SIMD4<Double>.self, source + 3 &* columns)
-                        store(SIMD4(r0[0], r1[0], r2[0], r3[0]), target)
-                        store(SIMD4(r0[1], r1[1], r2[1], r3[1]), target + rows)
-                        store(SIMD4(r0[2], r1[2], r2[2], r3[2]), target + 2 &* rows)
-                        store(SIMD4(r0[3], r1[3], r2[3], r3[3]), target + 3 &* rows)
-                        source += 4
-                        target += 4 &* rows
-                        j &+= 4
+                    while j &+ 8 <= columns {
+                        transposeBlock(pa + (i &* columns &+ j), rowStride: columns, into: pt + (j &* rows &+ i), rowStride: rows)
+                        j &+= 8
                     }
                     for column in j ..< columns {
-                        for row in i ..< i + 4 { pt[column * rows + row] = pa[row * columns + column] }
+                        for row in i ..< i + 8 { pt[column * rows + row] = pa[row * columns + column] }
                     }
-                    i &+= 4
+                    i &+= 8
                 }
                 for row in i ..< rows {
                     for column in 0 ..< columns { pt[column * rows + row] = pa[row * columns + column] }
@@ -309,4 +300,30 @@ extension Matrix {
             }
         }
     }
+}
+
+/// Writes the transpose of the 8×8 block at `source` to `target`, in registers:
+/// three rounds, each of which pairs the rows whose index differs in one bit
+/// (1, then 2, then 4) and replaces the pair (u, v) with the even lanes of u
+/// then v, and the odd lanes of u then v. A round moves the lowest bit of
+/// the lane index into that bit of the row index, and the row bit into the
+/// highest lane bit, so after three rounds row r, lane c holds element (c, r).
+@inline(__always)
+private func transposeBlock(_ source: UnsafePointer<Double>, rowStride: Int,
+                            into target: UnsafeMutablePointer<Double>, rowStride targetStride: Int) {
+    typealias V = SIMD8<Double>
+    var r0 = load(V.self, source), r1 = load(V.self, source + rowStride)
+    var r2 = load(V.self, source + 2 &* rowStride), r3 = load(V.self, source + 3 &* rowStride)
+    var r4 = load(V.self, source + 4 &* rowStride), r5 = load(V.self, source + 5 &* rowStride)
+    var r6 = load(V.self, source + 6 &* rowStride), r7 = load(V.self, source + 7 &* rowStride)
+    @inline(__always) func unzip(_ u: inout V, _ v: inout V) {
+        (u, v) = (V(lowHalf: u.evenHalf, highHalf: v.evenHalf), V(lowHalf: u.oddHalf, highHalf: v.oddHalf))
+    }
+    unzip(&r0, &r1); unzip(&r2, &r3); unzip(&r4, &r5); unzip(&r6, &r7)
+    unzip(&r0, &r2); unzip(&r1, &r3); unzip(&r4, &r6); unzip(&r5, &r7)
+    unzip(&r0, &r4); unzip(&r1, &r5); unzip(&r2, &r6); unzip(&r3, &r7)
+    store(r0, target); store(r1, target + targetStride)
+    store(r2, target + 2 &* targetStride); store(r3, target + 3 &* targetStride)
+    store(r4, target + 4 &* targetStride); store(r5, target + 5 &* targetStride)
+    store(r6, target + 6 &* targetStride); store(r7, target + 7 &* targetStride)
 }

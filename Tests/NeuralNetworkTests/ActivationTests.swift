@@ -53,6 +53,41 @@ final class ActivationTests: XCTestCase {
         for v in g.elements { XCTAssertEqual(v, 0, accuracy: 1e-15) }
     }
 
+    /// Softmax's vectorised eˣ is within 1 ulp of Foundation's over the range
+    /// softmax uses (z − max z ≤ 0) and beyond, and hands the lanes outside
+    /// [−708, 709] to Foundation.
+    func testVectorisedExponentialIsWithinAnUlp() {
+        var generator = Generator(seed: 11)
+        var worst = 0.0, worstX = 0.0
+        for index in 0 ..< 125_000 {
+            // Mostly the range softmax sees, some of the whole fast range.
+            let (low, high) = index % 4 == 0 ? (-708.0, 709.0) : (-40.0, 0.0)
+            var x = SIMD8<Double>()
+            for lane in 0 ..< 8 { x[lane] = generator.nextUniform(in: low, high) }
+            let e = exponential(x)
+            for lane in 0 ..< 8 {
+                let expected = exp(x[lane])
+                let error = abs(e[lane] - expected) / expected.ulp
+                if error > worst { (worst, worstX) = (error, x[lane]) }
+            }
+        }
+        XCTAssertLessThanOrEqual(worst, 1, "largest error \(worst) ulp at x = \(worstX)")
+        let exact = SIMD8<Double>(0, 1, -1, 0.5, -708, 709, -1e-300, 2)
+        for lane in 0 ..< 8 {
+            XCTAssertEqual(exponential(exact)[lane], exp(exact[lane]), accuracy: exp(exact[lane]).ulp, "x = \(exact[lane])")
+        }
+        XCTAssertEqual(exponential(SIMD8(repeating: 0)), SIMD8(repeating: 1))
+        let outside = exponential(SIMD8<Double>(-1000, 710, .nan, -.infinity, .infinity, -745, -708.5, 0))
+        XCTAssertEqual(outside[0], 0)
+        XCTAssertEqual(outside[1], .infinity)
+        XCTAssertTrue(outside[2].isNaN)
+        XCTAssertEqual(outside[3], 0)
+        XCTAssertEqual(outside[4], .infinity)
+        XCTAssertEqual(outside[5], exp(-745))
+        XCTAssertEqual(outside[6], exp(-708.5))
+        XCTAssertEqual(outside[7], 1)
+    }
+
     func testOnlySoftmaxIsBarredFromHiddenLayers() {
         XCTAssertEqual(Activation.allCases.filter { !$0.isAllowedInHiddenLayer }, [.softmax])
         XCTAssertEqual(Activation.allCases.map(\.rawValue), ["identity", "sigmoid", "tanh", "relu", "leaky_relu", "softmax", "zero"])

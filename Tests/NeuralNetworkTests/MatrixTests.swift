@@ -53,6 +53,17 @@ final class MatrixTests: XCTestCase {
         XCTAssertEqual(m, Matrix([[1, 2, 3], [0, 0, 0]]))
     }
 
+    /// The 8×8 register blocks and the rows and columns left over around them
+    /// put every element where the definition does.
+    func testTransposeOfShapesAroundTheBlockSize() {
+        for (rows, columns) in [(8, 8), (16, 24), (10, 64), (64, 10), (9, 17), (7, 7), (1, 13), (128, 64)] {
+            let m = Matrix(rows: rows, columns: columns, elements: (0 ..< rows * columns).map(Double.init))
+            var t = Matrix(rows: columns, columns: rows, repeating: -1)
+            Matrix.transpose(m, into: &t)
+            for i in 0 ..< rows { for j in 0 ..< columns { XCTAssertEqual(t[j, i], m[i, j], "\(rows)×\(columns) at (\(i), \(j))") } }
+        }
+    }
+
     private func randomMatrix(_ rows: Int, _ columns: Int, _ g: inout Generator) -> Matrix {
         Matrix(rows: rows, columns: columns, elements: (0 ..< rows * columns).map { _ in g.nextNormal() })
     }
