@@ -53,6 +53,30 @@ final class MatrixTests: XCTestCase {
         XCTAssertEqual(m, Matrix([[1, 2, 3], [0, 0, 0]]))
     }
 
+    /// Widths around the kernel's panels (8, 16, and 9…15 left over after
+    /// them), with the bias and relu steps applied as tiles are stored, agree
+    /// with the triple loop.
+    func testProductsOfWidthsAroundThePanelsMatchTheDefinition() {
+        var g = Generator(seed: 21)
+        for (m, k, n) in [(13, 7, 10), (7, 5, 15), (6, 9, 26), (11, 1, 9), (4, 3, 31), (64, 64, 10), (1, 2, 17)] {
+            let x = randomMatrix(m, k, &g), wt = randomMatrix(k, n, &g), gate = randomMatrix(m, n, &g)
+            let biases = (0 ..< n).map { _ in g.nextNormal() }
+            var product = Matrix(rows: m, columns: n)
+            for i in 0 ..< m { for j in 0 ..< n { for p in 0 ..< k { product[i, j] += x[i, p] * wt[p, j] } } }
+            var z = Matrix(rows: m, columns: n), relu = z, gated = z
+            Matrix.affine(x, transposedWeights: wt, biases: biases, into: &z, relu: &relu)
+            Matrix.multiply(x, wt, reluGate: gate, into: &gated)
+            for i in 0 ..< m {
+                for j in 0 ..< n {
+                    let affine = product[i, j] + biases[j]
+                    XCTAssertEqual(z[i, j], affine, accuracy: 1e-12, "\(m)×\(k)×\(n) at (\(i), \(j))")
+                    XCTAssertEqual(relu[i, j], max(affine, 0), accuracy: 1e-12)
+                    XCTAssertEqual(gated[i, j], gate[i, j] > 0 ? product[i, j] : 0, accuracy: 1e-12)
+                }
+            }
+        }
+    }
+
     /// The 8×8 register blocks and the rows and columns left over around them
     /// put every element where the definition does.
     func testTransposeOfShapesAroundTheBlockSize() {
