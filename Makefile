@@ -27,10 +27,16 @@ build:
 run: build
 	.build/release/nnlab run $(EXPERIMENTS)
 
-## test: build everything in debug without warnings and run every test
+## test: build everything in debug without warnings and run every test; then,
+## when this CPU has FMA or AVX-512, every test again on a build with TUNE, so
+## that the kernel paths `make run` and `make bench` take are tested too
 test:
 	$(SWIFT) build --build-tests $(STRICT)
 	$(SWIFT) test --skip-build --disable-swift-testing
+ifneq ($(strip $(TUNE)),)
+	$(SWIFT) build --build-tests --scratch-path .build-tuned $(STRICT) $(TUNE)
+	$(SWIFT) test --skip-build --scratch-path .build-tuned --disable-swift-testing
+endif
 
 ## bench: time per training step on the workloads of SPEC §8 (release build);
 ## BENCH_FLAGS passes options (--json, --quick, workload names); bench/peers.py
@@ -41,4 +47,4 @@ bench:
 
 ## clean: remove build products (results/ is kept)
 clean:
-	rm -rf .build
+	rm -rf .build .build-tuned

@@ -92,6 +92,13 @@ private struct Operands {
         let scale = V(repeating: alpha)
         let offset = bias.map { load(V.self, $0 + j) } ?? V()
         var i = rows.lowerBound
+        #if NNLAB_AVX512
+        // Ten or eleven rows left go as 6 + 4 (+ 1), not 8 + 1 + 1 (+ 1).
+        while i + 8 <= rows.upperBound && !(10 ... 11).contains(rows.upperBound - i) {
+            tile8(V.self, row: i, column: j, scale: scale, offset: offset)
+            i += 8
+        }
+        #endif
         while i + 6 <= rows.upperBound {
             tile6(V.self, row: i, column: j, scale: scale, offset: offset)
             i += 6
@@ -121,6 +128,36 @@ private struct Operands {
         if let reluOutput {
             store(V.positivePart(value, where: value), reluOutput + index)
         }
+    }
+
+    /// Eight rows: with AVX-512's 32 registers, the 16 sums of an 8×16 tile,
+    /// two vectors of B and the broadcasts fit.
+    @inline(__always)
+    func tile8<V: DoubleVector>(_: V.Type, row i: Int, column j: Int, scale: V, offset: V) {
+        var c0 = V(), c1 = V(), c2 = V(), c3 = V(), c4 = V(), c5 = V(), c6 = V(), c7 = V()
+        var pa = a + i * aRowStride, pb = b + j
+        let rs = aRowStride
+        for _ in 0 ..< k {
+            let row = load(V.self, pb)
+            multiplyAdd(&c0, V(repeating: pa[0]), row)
+            multiplyAdd(&c1, V(repeating: pa[rs]), row)
+            multiplyAdd(&c2, V(repeating: pa[2 * rs]), row)
+            multiplyAdd(&c3, V(repeating: pa[3 * rs]), row)
+            multiplyAdd(&c4, V(repeating: pa[4 * rs]), row)
+            multiplyAdd(&c5, V(repeating: pa[5 * rs]), row)
+            multiplyAdd(&c6, V(repeating: pa[6 * rs]), row)
+            multiplyAdd(&c7, V(repeating: pa[7 * rs]), row)
+            pa += aColumnStride
+            pb += n
+        }
+        finish(c0, row: i, column: j, scale: scale, offset: offset)
+        finish(c1, row: i + 1, column: j, scale: scale, offset: offset)
+        finish(c2, row: i + 2, column: j, scale: scale, offset: offset)
+        finish(c3, row: i + 3, column: j, scale: scale, offset: offset)
+        finish(c4, row: i + 4, column: j, scale: scale, offset: offset)
+        finish(c5, row: i + 5, column: j, scale: scale, offset: offset)
+        finish(c6, row: i + 6, column: j, scale: scale, offset: offset)
+        finish(c7, row: i + 7, column: j, scale: scale, offset: offset)
     }
 
     @inline(__always)
