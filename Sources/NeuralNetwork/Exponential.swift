@@ -60,3 +60,10 @@ private func horner(_ p: SIMD8<Double>, _ r: SIMD8<Double>, _ c: Double) -> SIMD
     multiplyAdd(&next, p, r)
     return next
 }
+
+/// The same eˣ for one number (lane 0 of the vector version), so that a loss
+/// computed sample by sample has the bits of the softmax layer's.
+@inline(__always)
+func exponential(_ x: Double) -> Double {
+    exponential(SIMD8(repeating: x))[0]
+}

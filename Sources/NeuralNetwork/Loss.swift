@@ -126,7 +126,7 @@ public enum Loss: String, CaseIterable, Sendable {
             for j in start ..< start + k where z[j] > largest { largest = z[j] }
             var exponentials = 0.0, targetMass = 0.0, weightedLogits = 0.0
             for j in start ..< start + k {
-                exponentials += exp(z[j] - largest)
+                exponentials += exponential(z[j] - largest)  // as the softmax layer does
                 targetMass += y[j]
                 weightedLogits += y[j] * z[j]
             }

@@ -137,6 +137,22 @@ final class LossTests: XCTestCase {
         XCTAssertEqual(Loss.crossEntropy.value(logits: huge, output: h, targets: wrong), 2000)
     }
 
+    /// The cross-entropy the trainer takes from the softmax layer's normalizers
+    /// is, bit for bit, the one computed sample by sample from the logits.
+    func testCrossEntropyFromTheSoftmaxSumsIsTheSameValue() {
+        var generator = Generator(seed: 4)
+        let k = 10
+        for _ in 0 ..< 2000 {
+            let z = Matrix(rows: 1, columns: k, elements: (0 ..< k).map { _ in 8 * generator.nextNormal() })
+            var y = Matrix(rows: 1, columns: k)
+            y[0, generator.nextInt(below: k)] = 1
+            var a = Matrix(rows: 1, columns: k), sums = [0.0]
+            Activation.softmax(z, into: &a, sums: &sums)
+            XCTAssertEqual(Loss.crossEntropy(logits: z, softmaxSums: sums, targets: y),
+                           Loss.crossEntropy.value(logits: z, output: a, targets: y), "z = \(z.elements)")
+        }
+    }
+
     func testPairingRules() {
         XCTAssertTrue(Loss.binaryCrossEntropy.accepts(outputActivation: .sigmoid))
         XCTAssertFalse(Loss.binaryCrossEntropy.accepts(outputActivation: .softmax))
