@@ -14,8 +14,15 @@ public struct Workspace: Sendable {
     /// second reference to the buffer exists when it is next written, so
     /// nothing is copied.
     public var input: Matrix
-    /// zˡ = aˡ⁻¹ Wˡᵀ + bˡ per layer, N × units.
+    /// zˡ = aˡ⁻¹ Wˡᵀ + bˡ per layer, N × units; for a hidden relu layer only
+    /// when `keepsPreactivations` (else 0 × units).
     public internal(set) var z: [Matrix]
+    /// Whether hidden relu layers keep zˡ. Without, the forward pass writes
+    /// only aˡ = relu(zˡ), one store per element fewer, and training loses
+    /// nothing: backprop's relu′(zˡ) is 1 exactly where aˡ > 0.
+    public let keepsPreactivations: Bool
+    /// Per layer, whether the forward pass writes zˡ.
+    let storesPreactivation: [Bool]
     /// aˡ = f(zˡ) per layer, N × units.
     public internal(set) var a: [Matrix]
     /// δˡ = ∂Cₙ/∂zˡ per layer, N × units: row n is sample n's δ of its own loss Cₙ.
@@ -28,12 +35,16 @@ public struct Workspace: Sendable {
     /// last forward pass, so that the cross-entropy needs no exponentials of its own.
     var softmaxSums: [Double]
 
-    public init(network: Network, batchSize: Int) {
+    public init(network: Network, batchSize: Int, keepingPreactivations: Bool = true) {
         precondition(batchSize >= 1, "a batch needs at least one sample, got \(batchSize)")
         self.batchSize = batchSize
+        keepsPreactivations = keepingPreactivations
+        let last = network.layers.count - 1
+        let stores = network.layers.indices.map { keepingPreactivations || network.layers[$0].activation != .relu || $0 == last }
+        storesPreactivation = stores
         input = Matrix(rows: batchSize, columns: network.inputs)
         // Separate buffers (not copies of one array), so that no write has to copy on first use.
-        z = network.layers.map { Matrix(rows: batchSize, columns: $0.units) }
+        z = network.layers.indices.map { Matrix(rows: stores[$0] ? batchSize : 0, columns: network.layers[$0].units) }
         a = network.layers.map { Matrix(rows: batchSize, columns: $0.units) }
         delta = network.layers.map { Matrix(rows: batchSize, columns: $0.units) }
         gradients = network.layers.map(LayerParameters.init(zerosLike:))
@@ -59,7 +70,10 @@ extension Network {
             let layer = layers[l]
             Matrix.transpose(layer.weights, into: &workspace.transposedWeights[l])
             let below = l == 0 ? workspace.input : workspace.a[l - 1]
-            if layer.activation == .relu {
+            if layer.activation == .relu && !workspace.storesPreactivation[l] {
+                Matrix.affine(below, transposedWeights: workspace.transposedWeights[l], biases: layer.biases,
+                              reluInto: &workspace.a[l])
+            } else if layer.activation == .relu {
                 // relu is applied as the product is stored: one pass over z instead of two.
                 Matrix.affine(below, transposedWeights: workspace.transposedWeights[l], biases: layer.biases,
                               into: &workspace.z[l], relu: &workspace.a[l])
@@ -104,8 +118,8 @@ extension Network {
             }
             if l > 0 {
                 if layers[l - 1].activation == .relu {
-                    // relu′ is applied as the product is stored.
-                    Matrix.multiply(delta, layers[l].weights, reluGate: workspace.z[l - 1], into: &workspace.delta[l - 1])
+                    // relu′(z) is applied as the product is stored, read off a = relu(z) (z > 0 exactly where a > 0).
+                    Matrix.multiply(delta, layers[l].weights, reluGate: workspace.a[l - 1], into: &workspace.delta[l - 1])
                 } else {
                     Matrix.multiply(delta, layers[l].weights, into: &workspace.delta[l - 1])
                     layers[l - 1].activation.backpropagate(z: workspace.z[l - 1], a: workspace.a[l - 1],

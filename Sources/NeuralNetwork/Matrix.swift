@@ -230,8 +230,13 @@ extension Matrix {
         }
     }
 
+    /// relu(X·Wᵀ + b) into A, without Z: `affine` with relu applied as each tile is stored.
+    static func affine(_ x: Matrix, transposedWeights wt: Matrix, biases: [Double]?, reluInto a: inout Matrix) {
+        affine(x, transposedWeights: wt, biases: biases, into: &a, reluOutput: nil, relu: true)
+    }
+
     private static func affine(_ x: Matrix, transposedWeights wt: Matrix, biases: [Double]?, into z: inout Matrix,
-                               reluOutput: UnsafeMutablePointer<Double>?) {
+                               reluOutput: UnsafeMutablePointer<Double>?, relu: Bool = false) {
         precondition(x.columns == wt.rows && z.rows == x.rows && z.columns == wt.columns && (biases?.count ?? wt.columns) == wt.columns,
                      "X·Wᵀ + b needs X m×k, Wᵀ k×n, n biases, Z m×n; got X \(x.rows)×\(x.columns), Wᵀ \(wt.rows)×\(wt.columns), Z \(z.rows)×\(z.columns)")
         let m = x.rows, k = x.columns, n = wt.columns
@@ -242,11 +247,11 @@ extension Matrix {
                     if let biases {
                         biases.withUnsafeBufferPointer { pb in
                             ProductKernel.multiply(m: m, n: n, k: k, a: px, aRowStride: k, aColumnStride: 1, b: pw, c: pz,
-                                                   bias: pb.baseAddress, reluOutput: reluOutput)
+                                                   bias: pb.baseAddress, reluOutput: reluOutput, relu: relu)
                         }
                     } else {
                         ProductKernel.multiply(m: m, n: n, k: k, a: px, aRowStride: k, aColumnStride: 1, b: pw, c: pz,
-                                               reluOutput: reluOutput)
+                                               reluOutput: reluOutput, relu: relu)
                     }
                 }
             }

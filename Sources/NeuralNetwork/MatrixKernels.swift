@@ -17,7 +17,7 @@
 /// element-wise steps may follow as each tile is stored, so that they need no
 /// pass over the matrix of their own: multiplying cᵢⱼ by relu′(gᵢⱼ) (1 for
 /// gᵢⱼ > 0, else 0) for a given matrix G, and writing relu(cᵢⱼ) to a second
-/// output. Each term is
+/// output or in place of cᵢⱼ. Each term is
 /// added by `multiplyAdd`: a fused multiply-add (one rounding) in builds for a
 /// CPU that has one (`make` passes `-D NNLAB_FMA` then), a multiplication and
 /// an addition otherwise. A given binary always gives the same bits; two
@@ -36,14 +36,16 @@ enum ProductKernel {
 
     /// The product described in the type's documentation. `bias`, when given,
     /// holds n numbers; `reluGate`, when given, is an m × n matrix G whose
-    /// relu′ multiplies C; `reluOutput`, when given, receives relu(C), m × n.
+    /// relu′ multiplies C; `reluOutput`, when given, receives relu(C), m × n;
+    /// with `relu`, C itself receives relu of what it would hold.
     static func multiply(m: Int, n: Int, k: Int,
                          a: UnsafePointer<Double>, aRowStride: Int, aColumnStride: Int,
                          b: UnsafePointer<Double>, c: UnsafeMutablePointer<Double>,
                          alpha: Double = 1, bias: UnsafePointer<Double>? = nil,
-                         reluGate: UnsafePointer<Double>? = nil, reluOutput: UnsafeMutablePointer<Double>? = nil) {
+                         reluGate: UnsafePointer<Double>? = nil, reluOutput: UnsafeMutablePointer<Double>? = nil,
+                         relu: Bool = false) {
         let operands = Operands(k: k, n: n, a: a, aRowStride: aRowStride, aColumnStride: aColumnStride,
-                                b: b, c: c, alpha: alpha, bias: bias, reluGate: reluGate, reluOutput: reluOutput)
+                                b: b, c: c, alpha: alpha, bias: bias, reluGate: reluGate, reluOutput: reluOutput, relu: relu)
         var first = 0
         while first < m {
             let last = min(m, first + blockRows)
@@ -85,6 +87,7 @@ private struct Operands {
     let bias: UnsafePointer<Double>?
     let reluGate: UnsafePointer<Double>?
     let reluOutput: UnsafeMutablePointer<Double>?
+    let relu: Bool
 
     /// Columns j ..< j + width(V) of the given rows of C.
     @inline(__always)
@@ -124,6 +127,7 @@ private struct Operands {
         if let reluGate {
             value *= V.positivePart(V(repeating: 1), where: load(V.self, reluGate + index))
         }
+        if relu { value = V.positivePart(value, where: value) }
         store(value, c + index)
         if let reluOutput {
             store(V.positivePart(value, where: value), reluOutput + index)
@@ -226,6 +230,7 @@ private struct Operands {
             if bias != nil { value += offset }
             let index = i * n + j
             if let reluGate { value *= reluGate[index] > 0 ? 1 : 0 }
+            if relu { value = value > 0 ? value : 0 }
             c[index] = value
             if let reluOutput { reluOutput[index] = value > 0 ? value : 0 }
         }

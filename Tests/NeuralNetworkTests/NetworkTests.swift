@@ -111,6 +111,37 @@ final class NetworkTests: XCTestCase {
         XCTAssertEqual(reused.weightGradientNorms, fresh.weightGradientNorms)
         XCTAssertEqual(fresh.weightGradientNorms[1], fresh.gradients[1].weights.frobeniusNorm)
     }
+
+    /// A workspace that does not keep the relu layers' z (the trainer's) gives
+    /// the same outputs, loss and gradients, bit for bit, as one that does:
+    /// relu′ is read off a. Hidden relu among other activations, a relu
+    /// output layer (whose z the loss needs and which is kept), z ≤ 0 rows.
+    func testDroppingTheReluPreactivationsChangesNoBit() throws {
+        var generator = Generator(seed: 8)
+        let networks = [
+            try Network(inputs: 5, specs: [LayerSpec(units: 9, activation: .relu), LayerSpec(units: 17, activation: .tanh),
+                                           LayerSpec(units: 12, activation: .relu), LayerSpec(units: 3, activation: .softmax)], seed: 1),
+            try Network(inputs: 5, specs: [LayerSpec(units: 20, activation: .relu), LayerSpec(units: 3, activation: .relu)], seed: 2),
+        ]
+        for (index, network) in networks.enumerated() {
+            let rows = 13
+            let x = Matrix(rows: rows, columns: 5, elements: (0 ..< rows * 5).map { _ in 2 * generator.nextNormal() })
+            var y = Matrix(rows: rows, columns: 3)
+            for row in 0 ..< rows { y[row, row % 3] = 1 }
+            let loss: Loss = index == 0 ? .crossEntropy : .mse
+            var keeping = Workspace(network: network, batchSize: rows)
+            var dropping = Workspace(network: network, batchSize: rows, keepingPreactivations: false)
+            network.forward(x, in: &keeping)
+            network.forward(x, in: &dropping)
+            XCTAssertEqual(network.backward(targets: y, loss: loss, in: &keeping),
+                           network.backward(targets: y, loss: loss, in: &dropping))
+            XCTAssertEqual(keeping.a, dropping.a)
+            XCTAssertEqual(keeping.delta, dropping.delta)
+            XCTAssertEqual(keeping.gradients, dropping.gradients)
+            XCTAssertEqual(dropping.z[0].rows, 0, "a hidden relu layer's z is not kept")
+            XCTAssertEqual(dropping.z[network.layers.count - 1], keeping.z[network.layers.count - 1])
+        }
+    }
 }
 
 final class InitializerTests: XCTestCase {
