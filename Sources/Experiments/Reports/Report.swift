@@ -90,7 +90,7 @@ public struct Report: Sendable {
         let (header, rows) = table()
         var body = "<h1>\(escapeHTML(results.name))</h1>\n"
         if let description = results.description { body += "<p class=\"description\">\(escapeHTML(description))</p>\n" }
-        body += "<p>\(escapeHTML(summaryLine)).</p>\n<h2>Runs</h2>\n<table>\n<thead><tr>"
+        body += "<p>\(escapeHTML(summaryLine)).</p>\n<h2>Runs</h2>\n<div class=\"table\"><table>\n<thead><tr>"
         body += header.map { "<th>\(escapeHTML($0))</th>" }.joined() + "</tr></thead>\n<tbody>\n"
         for (index, row) in rows.enumerated() {
             let isBest = index == best
@@ -100,7 +100,7 @@ public struct Report: Sendable {
                 return column == 0 ? "<th scope=\"row\">\(escapeHTML(text))</th>" : "<td>\(escapeHTML(text))</td>"
             }.joined() + "</tr>\n"
         }
-        body += "</tbody>\n</table>\n<p class=\"note\">\(escapeHTML(tableNote))</p>\n"
+        body += "</tbody>\n</table></div>\n<p class=\"note\">\(escapeHTML(tableNote))</p>\n"
         for chart in charts {
             body += "<h2>\(escapeHTML(chart.heading))</h2>\n<figure>\(inlineSVG(chart.svg))<figcaption>\(escapeHTML(chart.caption))</figcaption></figure>\n"
         }
@@ -179,11 +179,12 @@ func htmlPage(title: String, body: String) -> String {
     <meta name="viewport" content="width=device-width, initial-scale=1">
     <title>\(escapeHTML(title))</title>
     <style>
-    body { font-family: Helvetica, Arial, sans-serif; max-width: 1000px; margin: 2em auto; padding: 0 1em; color: #222; line-height: 1.45; }
+    body { font-family: Helvetica, Arial, sans-serif; max-width: 1200px; margin: 2em auto; padding: 0 1em; color: #222; line-height: 1.45; }
     h1 { font-size: 1.6em; margin-bottom: 0.2em; } h2 { font-size: 1.25em; margin-top: 1.8em; border-bottom: 1px solid #ddd; }
     .description { color: #444; } .note, figcaption { color: #666; font-size: 0.9em; }
-    table { border-collapse: collapse; font-size: 0.9em; margin: 0.5em 0; }
+    table { border-collapse: collapse; font-size: 0.85em; margin: 0.5em 0; }
     th, td { border: 1px solid #ddd; padding: 0.3em 0.6em; text-align: right; font-variant-numeric: tabular-nums; }
+    td { white-space: nowrap; } .table { overflow-x: auto; }
     thead th { background: #f4f4f4; text-align: center; } tbody th { text-align: left; font-weight: normal; }
     tr.best { background: #fff4d6; font-weight: bold; } tr.best th { font-weight: bold; }
     figure { margin: 1em 0; } svg { max-width: 100%; height: auto; }
