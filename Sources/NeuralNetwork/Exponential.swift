@@ -10,8 +10,8 @@ import Foundation
 /// Σₖ rᵏ/k! by Horner's rule, whose truncation error r¹⁴/14! < 5·10⁻¹⁸ is far
 /// below an ulp; 2ⁿ is built from its exponent bits.
 ///
-/// Within 1 ulp of the correctly rounded eˣ (the test measures the largest
-/// error over a million points). Lanes outside [−708, 709], where 2ⁿ would
+/// Within 1 ulp of Foundation's `exp` (the test measures the largest
+/// difference over a million points). Lanes outside [−708, 709], where 2ⁿ would
 /// leave the normal range, and NaN take Foundation's `exp` instead.
 /// Platform-free otherwise: the same bits on every machine for a given build
 /// (fused or not; see `multiplyAdd`).
