@@ -28,8 +28,9 @@ run: build
 	.build/release/nnlab run $(EXPERIMENTS)
 
 ## test: build everything in debug without warnings and run every test; then,
-## when this CPU has FMA or AVX-512, every test again on a build with TUNE, so
-## that the kernel paths `make run` and `make bench` take are tested too
+## when TUNE is set (clang names this machine's CPU, as it almost always does),
+## every test again on a build with TUNE, so that the kernel paths `make run`
+## and `make bench` take (fused multiply-add, AVX-512) are tested too
 test:
 	$(SWIFT) build --build-tests $(STRICT)
 	$(SWIFT) test --skip-build --disable-swift-testing

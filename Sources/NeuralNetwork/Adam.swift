@@ -163,9 +163,9 @@ public struct Adam: Sendable, Equatable {
                 // The last, partial vector: through copies padded with 0
                 // (v = 0 there, whose step is 0), as a whole one.
                 let i = vectors * width
-                var padded = (p: Vector(), g: Vector(), m: Vector(), v: Vector())
-                withUnsafeMutableBytes(of: &padded) { bytes in
-                    let copies = bytes.bindMemory(to: Double.self).baseAddress!
+                withUnsafeTemporaryAllocation(of: Double.self, capacity: 4 * width) { buffer in
+                    let copies = buffer.baseAddress!
+                    copies.initialize(repeating: 0, count: 4 * width)
                     let (p1, g1, m1, v1) = (copies, copies + width, copies + 2 * width, copies + 3 * width)
                     p1.update(from: p + i, count: rest)
                     g1.update(from: g + i, count: rest)

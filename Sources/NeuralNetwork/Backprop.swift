@@ -15,12 +15,12 @@ public struct Workspace: Sendable {
     /// nothing is copied.
     public var input: Matrix
     /// zˡ = aˡ⁻¹ Wˡᵀ + bˡ per layer, N × units; for a hidden relu layer only
-    /// when `keepsPreactivations` (else 0 × units).
+    /// when `keepsReluPreactivations` (else 0 × units).
     public internal(set) var z: [Matrix]
     /// Whether hidden relu layers keep zˡ. Without, the forward pass writes
     /// only aˡ = relu(zˡ), one store per element fewer, and training loses
     /// nothing: backprop's relu′(zˡ) is 1 exactly where aˡ > 0.
-    public let keepsPreactivations: Bool
+    public let keepsReluPreactivations: Bool
     /// Per layer, whether the forward pass writes zˡ.
     let storesPreactivation: [Bool]
     /// aˡ = f(zˡ) per layer, N × units.
@@ -35,12 +35,12 @@ public struct Workspace: Sendable {
     /// last forward pass, so that the cross-entropy needs no exponentials of its own.
     var softmaxSums: [Double]
 
-    public init(network: Network, batchSize: Int, keepingPreactivations: Bool = true) {
+    public init(network: Network, batchSize: Int, keepingReluPreactivations: Bool = true) {
         precondition(batchSize >= 1, "a batch needs at least one sample, got \(batchSize)")
         self.batchSize = batchSize
-        keepsPreactivations = keepingPreactivations
+        keepsReluPreactivations = keepingReluPreactivations
         let last = network.layers.count - 1
-        let stores = network.layers.indices.map { keepingPreactivations || network.layers[$0].activation != .relu || $0 == last }
+        let stores = network.layers.indices.map { keepingReluPreactivations || network.layers[$0].activation != .relu || $0 == last }
         storesPreactivation = stores
         input = Matrix(rows: batchSize, columns: network.inputs)
         // Separate buffers (not copies of one array), so that no write has to copy on first use.
@@ -61,7 +61,8 @@ public struct Workspace: Sendable {
 
 extension Network {
     /// Forward pass over the rows of `x`: zˡ = aˡ⁻¹ Wˡᵀ + bˡ and aˡ = f(zˡ) for
-    /// l = 1 … L, kept in `workspace`.
+    /// l = 1 … L, kept in `workspace` (zˡ of a hidden relu layer only when it
+    /// keeps them).
     public func forward(_ x: Matrix, in workspace: inout Workspace) {
         precondition(x.rows == workspace.batchSize && x.columns == inputs,
                      "forward needs a batch of \(workspace.batchSize)×\(inputs), got \(x.rows)×\(x.columns)")

@@ -12,17 +12,16 @@ import Foundation
 ///
 /// Within 1 ulp of Foundation's `exp` (the test measures the largest
 /// difference over a million points). Lanes outside [−708, 709], where 2ⁿ would
-/// leave the normal range, and NaN take Foundation's `exp` instead.
-/// Platform-free otherwise: the same bits on every machine for a given build
-/// (fused or not; see `multiplyAdd`).
+/// leave the normal range, and NaN take Foundation's `exp` instead; a lane's
+/// result depends on its own x only. Platform-free inside that range: the
+/// same bits on every machine for a given build (fused or not; see `multiplyAdd`).
 @inline(__always)
-func exponential(_ x: SIMD8<Double>) -> SIMD8<Double> {
+func exponential(_ original: SIMD8<Double>) -> SIMD8<Double> {
     typealias V = SIMD8<Double>
-    guard all((x .>= V(repeating: -708)) .& (x .<= V(repeating: 709))) else {
-        var result = V()
-        for lane in 0 ..< 8 { result[lane] = exp(x[lane]) }
-        return result
-    }
+    // Out-of-range and NaN lanes go through the polynomial as 0 and are
+    // replaced at the end, so that each lane's bits depend on its own x only.
+    let inRange = (original .>= V(repeating: -708)) .& (original .<= V(repeating: 709))
+    let x = original.replacing(with: 0, where: .!inRange)
     // n = round(x / ln 2), to nearest even: adding 1.5·2⁵² pushes the fraction
     // out of the significand, so the low bits of `shifted` hold n.
     let shifter = V(repeating: 6_755_399_441_055_744)
@@ -50,7 +49,11 @@ func exponential(_ x: SIMD8<Double>) -> SIMD8<Double> {
     p = horner(p, r, 1)
     // 2ⁿ: the biased exponent n + 1023 in bits 52…62 (the bits of `shifted` are 0x4338…0 + n).
     let exponent = (unsafeBitCast(shifted, to: SIMD8<Int64>.self) &+ 1023) &<< 52
-    return p * unsafeBitCast(exponent, to: V.self)
+    var result = p * unsafeBitCast(exponent, to: V.self)
+    if !all(inRange) {
+        for lane in 0 ..< 8 where !inRange[lane] { result[lane] = exp(original[lane]) }
+    }
+    return result
 }
 
 /// One step of Horner's rule: p·r + c.

@@ -5,8 +5,8 @@
 /// (element (p, j) at `b[p·n + j]`) and A is read through strides, so that A
 /// and Aᵀ are the same loop: A(i, p) = `a[i·aRowStride + p·aColumnStride]`.
 ///
-/// C is cut into tiles of 6, 4 or 1 rows by 16 (in AVX-512 builds), 8, 4, 2
-/// or 1 columns. A tile's sums are held in SIMD registers; for each p the
+/// C is cut into tiles of 8 (in AVX-512 builds), 6, 4 or 1 rows by 16 (in
+/// AVX-512 builds), 8, 4, 2 or 1 columns. A tile's sums are held in SIMD registers; for each p the
 /// kernel broadcasts one element of A per row and multiplies it by a vector of
 /// one row of B. Rows of C are taken in blocks so that the block of A stays in
 /// cache while the panels of B pass over it.

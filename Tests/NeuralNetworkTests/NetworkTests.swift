@@ -115,7 +115,8 @@ final class NetworkTests: XCTestCase {
     /// A workspace that does not keep the relu layers' z (the trainer's) gives
     /// the same outputs, loss and gradients, bit for bit, as one that does:
     /// relu′ is read off a. Hidden relu among other activations, a relu
-    /// output layer (whose z the loss needs and which is kept), z ≤ 0 rows.
+    /// output layer (whose z the loss needs and which is kept), and units at
+    /// z ≤ 0, which the test makes sure occur.
     func testDroppingTheReluPreactivationsChangesNoBit() throws {
         var generator = Generator(seed: 8)
         let networks = [
@@ -130,7 +131,7 @@ final class NetworkTests: XCTestCase {
             for row in 0 ..< rows { y[row, row % 3] = 1 }
             let loss: Loss = index == 0 ? .crossEntropy : .mse
             var keeping = Workspace(network: network, batchSize: rows)
-            var dropping = Workspace(network: network, batchSize: rows, keepingPreactivations: false)
+            var dropping = Workspace(network: network, batchSize: rows, keepingReluPreactivations: false)
             network.forward(x, in: &keeping)
             network.forward(x, in: &dropping)
             XCTAssertEqual(network.backward(targets: y, loss: loss, in: &keeping),
@@ -139,6 +140,7 @@ final class NetworkTests: XCTestCase {
             XCTAssertEqual(keeping.delta, dropping.delta)
             XCTAssertEqual(keeping.gradients, dropping.gradients)
             XCTAssertEqual(dropping.z[0].rows, 0, "a hidden relu layer's z is not kept")
+            XCTAssertTrue(keeping.z[0].elements.contains { $0 <= 0 } && keeping.z[0].elements.contains { $0 > 0 })
             XCTAssertEqual(dropping.z[network.layers.count - 1], keeping.z[network.layers.count - 1])
         }
     }

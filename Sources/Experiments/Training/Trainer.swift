@@ -138,7 +138,7 @@ private struct BatchBuffers {
 
     init(network: Network, size: Int, features: Int, outputs: Int) {
         targets = Matrix(rows: size, columns: outputs)
-        workspace = Workspace(network: network, batchSize: size, keepingPreactivations: false)
+        workspace = Workspace(network: network, batchSize: size, keepingReluPreactivations: false)
     }
 
     /// One training step on the rows `order[start ..< start + size]`: forward,
@@ -195,8 +195,8 @@ private struct Evaluator {
     init(network: Network, data: PreparedData, loss: Loss) {
         self.data = data
         self.loss = loss
-        training = data.trainingInputs.rows > 0 ? Workspace(network: network, batchSize: data.trainingInputs.rows, keepingPreactivations: false) : nil
-        validation = data.hasValidation ? Workspace(network: network, batchSize: data.validationInputs.rows, keepingPreactivations: false) : nil
+        training = data.trainingInputs.rows > 0 ? Workspace(network: network, batchSize: data.trainingInputs.rows, keepingReluPreactivations: false) : nil
+        validation = data.hasValidation ? Workspace(network: network, batchSize: data.validationInputs.rows, keepingReluPreactivations: false) : nil
     }
 
     mutating func record(_ network: Network, epoch: Int, gradientNorms: [Double]?) -> EpochRecord {
