@@ -14,15 +14,9 @@ public struct Workspace: Sendable {
     /// second reference to the buffer exists when it is next written, so
     /// nothing is copied.
     public var input: Matrix
-    /// zˡ = aˡ⁻¹ Wˡᵀ + bˡ per layer, N × units; for a hidden relu layer only
-    /// when `keepsReluPreactivations` (else 0 × units).
+    /// zˡ = aˡ⁻¹ Wˡᵀ + bˡ per layer, N × units; 0 × units for a hidden relu
+    /// layer of a workspace made without `keepingReluPreactivations`.
     public internal(set) var z: [Matrix]
-    /// Whether hidden relu layers keep zˡ. Without, the forward pass writes
-    /// only aˡ = relu(zˡ), one store per element fewer, and training loses
-    /// nothing: backprop's relu′(zˡ) is 1 exactly where aˡ > 0.
-    public let keepsReluPreactivations: Bool
-    /// Per layer, whether the forward pass writes zˡ.
-    let storesPreactivation: [Bool]
     /// aˡ = f(zˡ) per layer, N × units.
     public internal(set) var a: [Matrix]
     /// δˡ = ∂Cₙ/∂zˡ per layer, N × units: row n is sample n's δ of its own loss Cₙ.
@@ -35,13 +29,15 @@ public struct Workspace: Sendable {
     /// last forward pass, so that the cross-entropy needs no exponentials of its own.
     var softmaxSums: [Double]
 
+    /// Buffers for batches of `batchSize` samples. Without
+    /// `keepingReluPreactivations`, hidden relu layers keep no zˡ: the forward
+    /// pass writes only aˡ = relu(zˡ), one store per element fewer, and
+    /// training loses nothing, since backprop's relu′(zˡ) is 1 exactly where aˡ > 0.
     public init(network: Network, batchSize: Int, keepingReluPreactivations: Bool = true) {
         precondition(batchSize >= 1, "a batch needs at least one sample, got \(batchSize)")
         self.batchSize = batchSize
-        keepsReluPreactivations = keepingReluPreactivations
         let last = network.layers.count - 1
         let stores = network.layers.indices.map { keepingReluPreactivations || network.layers[$0].activation != .relu || $0 == last }
-        storesPreactivation = stores
         input = Matrix(rows: batchSize, columns: network.inputs)
         // Separate buffers (not copies of one array), so that no write has to copy on first use.
         z = network.layers.indices.map { Matrix(rows: stores[$0] ? batchSize : 0, columns: network.layers[$0].units) }
@@ -51,6 +47,9 @@ public struct Workspace: Sendable {
         transposedWeights = network.layers.map { Matrix(rows: $0.inputs, columns: $0.units) }
         softmaxSums = [Double](repeating: 0, count: network.layers[network.layers.count - 1].activation == .softmax ? batchSize : 0)
     }
+
+    /// Whether the forward pass writes zˡ of layer index l (its buffer has rows).
+    func storesPreactivation(_ l: Int) -> Bool { z[l].rows > 0 }
 
     /// The output aᴸ of the last forward pass.
     public var output: Matrix { a[a.count - 1] }
@@ -71,7 +70,7 @@ extension Network {
             let layer = layers[l]
             Matrix.transpose(layer.weights, into: &workspace.transposedWeights[l])
             let below = l == 0 ? workspace.input : workspace.a[l - 1]
-            if layer.activation == .relu && !workspace.storesPreactivation[l] {
+            if layer.activation == .relu && !workspace.storesPreactivation(l) {
                 Matrix.affine(below, transposedWeights: workspace.transposedWeights[l], biases: layer.biases,
                               reluInto: &workspace.a[l])
             } else if layer.activation == .relu {
