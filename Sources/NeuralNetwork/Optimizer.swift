@@ -17,6 +17,23 @@ public enum Optimizer: Sendable, Equatable {
         }
     }
 
+    /// The optimizer with rate η and, when given, momentum μ (SGD) or β₁
+    /// (Adam): what a PyTorch scheduler writes into the optimizer's
+    /// param_groups before a step. The state is unaffected.
+    @inline(__always)
+    public func with(learningRate: Double, momentum: Double? = nil) -> Optimizer {
+        switch self {
+        case .sgd(var sgd):
+            sgd.learningRate = learningRate
+            if let momentum { sgd.momentum = momentum }
+            return .sgd(sgd)
+        case .adam(var adam):
+            adam.learningRate = learningRate
+            if let momentum { adam.beta1 = momentum }
+            return .adam(adam)
+        }
+    }
+
     /// Fresh state for `network`: step 0 and zeroed buffers.
     public func makeState(for network: Network) -> OptimizerState {
         switch self {

@@ -62,7 +62,7 @@ func runTrace(_ arguments: ParsedArguments) -> ExitStatus {
         sample = i
     }
     let trace = Tracer.trace(run, data: data, steps: steps, sample: sample)
-    print(format == "json" ? TraceJSON.render(experiment: experiment.name, steps: trace) : TraceText.render(run, steps: trace),
+    print(format == "json" ? TraceJSON.render(experiment: experiment.name, steps: trace, optimizer: run.optimizer.optimizer) : TraceText.render(run, steps: trace),
           terminator: "")
     return .success
 }

@@ -166,6 +166,31 @@ final class SchemaTests: XCTestCase {
                   }
                 """#,
         ])),
+        Sample(name: "every-schedule", text: experiment([
+            "optimizer": #"{"name": "momentum", "learning_rate": 0.1, "schedule": {"name": "cosine", "t_max": 2, "eta_min": 0.001, "warmup": {"epochs": 1, "start_factor": 0.1}, "interval": "step"}}"#,
+            "sweep": #"""
+                {
+                    "optimizer.schedule": [
+                      {"name": "step", "step_size": 1, "gamma": 0.5}, {"name": "multistep", "milestones": [1, 2]},
+                      {"name": "exponential", "gamma": 0.9}, {"name": "cosine", "t_max": 3},
+                      {"name": "linear", "start_factor": 0.5, "end_factor": 1, "total_iters": 2},
+                      {"name": "one_cycle", "max_lr": 0.5, "pct_start": 0.25, "anneal_strategy": "linear", "div_factor": 10,
+                       "final_div_factor": 100, "three_phase": true, "cycle_momentum": true, "base_momentum": 0.8, "max_momentum": 0.9},
+                      {"name": "reduce_on_plateau", "factor": 0.5, "patience": 0, "threshold": 0.01, "threshold_mode": "abs",
+                       "cooldown": 1, "min_lr": 0.0001, "eps": 0, "interval": "epoch"},
+                      {"warmup": {"epochs": 1}}
+                    ]
+                  }
+                """#,
+        ])),
+        Sample(name: "warmup-swept", text: experiment([
+            "optimizer": #"{"name": "adam", "schedule": {"name": "exponential", "gamma": 0.9, "warmup": {"epochs": 1}}}"#,
+            "sweep": #"{"optimizer.schedule.warmup.epochs": [1, 2], "optimizer.schedule.warmup.start_factor": {"linear": [0.1, 1], "count": 2}, "optimizer.schedule.gamma": [0.5]}"#,
+        ])),
+        Sample(name: "adam-one-cycle-swept", text: experiment([
+            "optimizer": #"{"name": "adam", "schedule": {"name": "one_cycle", "max_lr": 0.01}}"#,
+            "sweep": #"{"optimizer.schedule.max_lr": {"log": [0.001, 0.1], "count": 3}, "optimizer.schedule.anneal_strategy": ["cos", "linear"]}"#,
+        ])),
         Sample(name: "sections-from-the-sweep", text: experiment([
             "loss": nil,
             "optimizer": nil,
@@ -263,6 +288,24 @@ final class SchemaTests: XCTestCase {
         Sample(name: "missing-model", text: experiment(["model": nil]), reason: #"missing required key "model""#),
         Sample(name: "duplicate-key", text: experiment(["description": #""first""#]).replacingOccurrences(of: "\"description\"", with: "\"name\""),
                reason: "duplicate key"),
+        Sample(name: "schedule-unknown-name", text: experiment(["optimizer": #"{"name": "sgd", "learning_rate": 0.1, "schedule": {"name": "cosin", "t_max": 3}}"#]),
+               reason: #"error: optimizer.schedule.name: unknown schedule "cosin"; did you mean "cosine"?"#),
+        Sample(name: "schedule-foreign-key", text: experiment(["optimizer": #"{"name": "sgd", "learning_rate": 0.1, "schedule": {"name": "step", "step_size": 2, "t_max": 3}}"#]),
+               reason: #"error: optimizer.schedule.t_max: step takes no "t_max" (cosine does)"#),
+        Sample(name: "schedule-without-step-size", text: experiment(["optimizer": #"{"name": "sgd", "learning_rate": 0.1, "schedule": {"name": "step"}}"#]),
+               reason: #"error: optimizer.schedule: missing required key "step_size""#),
+        Sample(name: "schedule-empty", text: experiment(["optimizer": #"{"name": "sgd", "learning_rate": 0.1, "schedule": {}}"#]),
+               reason: #"error: optimizer.schedule: missing required key "name""#),
+        Sample(name: "one-cycle-with-warmup", text: experiment(["optimizer": #"{"name": "sgd", "learning_rate": 0.1, "schedule": {"name": "one_cycle", "max_lr": 1, "warmup": {"epochs": 1}}}"#]),
+               reason: "error: optimizer.schedule.warmup: one_cycle warms up by itself"),
+        Sample(name: "plateau-per-step", text: experiment(["optimizer": #"{"name": "sgd", "learning_rate": 0.1, "schedule": {"name": "reduce_on_plateau", "interval": "step"}}"#]),
+               reason: "error: optimizer.schedule.interval: reduce_on_plateau steps once per epoch"),
+        Sample(name: "warmup-without-epochs", text: experiment(["optimizer": #"{"name": "sgd", "learning_rate": 0.1, "schedule": {"warmup": {"start_factor": 0.1}}}"#]),
+               reason: #"error: optimizer.schedule.warmup: missing required key "epochs""#),
+        Sample(name: "warmup-start-factor-zero", text: experiment(["optimizer": #"{"name": "sgd", "learning_rate": 0.1, "schedule": {"warmup": {"epochs": 1, "start_factor": 0}}}"#]),
+               reason: "error: optimizer.schedule.warmup.start_factor: expected a number in (0, 1]"),
+        Sample(name: "sweep-unknown-schedule-path", text: experiment(["sweep": #"{"optimizer.schedule.gama": [0.5]}"#]),
+               reason: "error: sweep.optimizer.schedule.gama:"),
         Sample(name: "nan", text: experiment(["optimizer": #"{"name": "sgd", "learning_rate": NaN}"#]), reason: "is not a JSON number"),
     ]
 
@@ -319,6 +362,9 @@ final class SchemaTests: XCTestCase {
                reason: "error: data.factor:"),
         Sample(name: "fractions-from-an-integer-range", text: experiment(["sweep": #"{"training.epochs": {"linear": [1, 2], "count": 3}}"#]),
                reason: "error: training.epochs:"),
+        Sample(name: "milestones-not-increasing",
+               text: experiment(["optimizer": #"{"name": "sgd", "learning_rate": 0.1, "schedule": {"name": "multistep", "milestones": [3, 2]}}"#]),
+               reason: "error: optimizer.schedule.milestones[1]: milestones must increase"),
         Sample(name: "more-than-100000-runs",
                text: experiment(["seeds": "1000", "sweep": #"{"optimizer.learning_rate": {"log": [0.001, 1], "count": 101}}"#]),
                reason: "error: sweep: the sweep expands into 101000 runs"),

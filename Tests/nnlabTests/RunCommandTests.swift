@@ -50,7 +50,7 @@ final class RunCommandTests: XCTestCase {
         XCTAssert(summary[1].hasPrefix("\"learning_rate=0.01,activation=relu,seed=0\",0.01,relu,0,completed,15,"), String(summary[1]))
         XCTAssert(summary.contains { $0.contains(",1000,") && $0.contains(",diverged,") }, "lr 1000 diverges: \(summary)")
         let curve = String(decoding: files["runs/learning_rate=0.3,activation=tanh,seed=1/curve.csv"]!, as: UTF8.self).split(separator: "\n")
-        XCTAssertEqual(curve[0], "epoch,train_loss,validation_loss,train_accuracy,validation_accuracy,grad_norm_1,grad_norm_2")
+        XCTAssertEqual(curve[0], "epoch,train_loss,validation_loss,train_accuracy,validation_accuracy,learning_rate,grad_norm_1,grad_norm_2")
         XCTAssertEqual(curve.count, 17)
         XCTAssert(curve[1].hasPrefix("0,") && curve[1].hasSuffix(",,"), String(curve[1]))
         XCTAssert(result.stdout.contains("12 runs (12 trained") && result.stdout.contains("results in out/small/"), result.stdout)

@@ -33,7 +33,8 @@ final class TraceCommandTests: XCTestCase {
         XCTAssertNil(layers[0]["biases_after"])
         XCTAssertEqual(Array(layers[1].keys).sorted(), ["a", "activation", "bias_gradient", "biases_after", "delta", "layer",
                                                         "weight_gradient", "weights_after", "z"])
-        XCTAssertEqual(Array(step.keys).sorted(), ["inputs", "layers", "loss", "output", "samples", "step", "targets"])
+        XCTAssertEqual(Array(step.keys).sorted(), ["inputs", "layers", "learning_rate", "loss", "output", "samples", "step", "targets"])
+        XCTAssertEqual(step["learning_rate"] as? Double, 0.1)
         // Key order as SPEC §6 gives it.
         XCTAssert(result.stdout.hasPrefix("{\n  \"experiment\": \"backprop-exercise\",\n  \"steps\": ["), result.stdout)
     }

@@ -2,14 +2,19 @@ import NeuralNetwork
 
 /// The optimizers and the keys each takes.
 private let optimizerKeys: [(String, [String])] = [
-    ("sgd", ["name", "learning_rate", "weight_decay"]),
-    ("momentum", ["name", "learning_rate", "momentum", "nesterov", "weight_decay"]),
-    ("adam", ["name", "learning_rate", "beta1", "beta2", "epsilon", "weight_decay"]),
+    ("sgd", ["name", "learning_rate", "weight_decay", "schedule"]),
+    ("momentum", ["name", "learning_rate", "momentum", "nesterov", "weight_decay", "schedule"]),
+    ("adam", ["name", "learning_rate", "beta1", "beta2", "epsilon", "weight_decay", "schedule"]),
 ]
 /// Every key an `optimizer` object may have, for sweep paths.
-let allOptimizerKeys = ["name", "learning_rate", "momentum", "nesterov", "beta1", "beta2", "epsilon", "weight_decay"]
+let allOptimizerKeys = ["name", "learning_rate", "momentum", "nesterov", "beta1", "beta2", "epsilon", "weight_decay", "schedule"]
 
-/// Reads and checks `optimizer`: `sgd`, `momentum` (SGD with μ, optionally Nesterov) or `adam`.
+/// Reads and checks `optimizer`: `sgd`, `momentum` (SGD with μ, optionally Nesterov) or `adam`, each
+/// with an optional learning-rate `schedule` (ScheduleSection.swift).
+///
+/// one_cycle with cycle_momentum cycles SGD's momentum as PyTorch does, whose SGD always has a
+/// momentum setting: on plain `sgd` it turns momentum on (μ from max_momentum down to
+/// base_momentum and back, the buffer b ← μₜ b + g), so `sgd` then trains as `momentum` would.
 func readOptimizer(_ node: JSONNode, sink: DiagnosticSink) -> OptimizerConfig? {
     guard var reader = ObjectReader(node, path: "optimizer", sink: sink) else { return nil }
     guard let name = reader.choice("name", kind: "optimizer", optimizerKeys.map { ($0.0, $0.0) }, required: true) else {
@@ -40,8 +45,19 @@ func readOptimizer(_ node: JSONNode, sink: DiagnosticSink) -> OptimizerConfig? {
             optimizer = .adam(Adam(learningRate: learningRate, beta1: beta1, beta2: beta2, epsilon: epsilon, weightDecay: weightDecay))
         }
     }
+    var schedule: ScheduleSettings?
+    var scheduleOK = true
+    if let member = reader.member("schedule") {
+        schedule = readSchedule(member.value, path: reader.childPath("schedule"), sink: sink)
+        scheduleOK = schedule != nil
+    }
     reader.finish(allowed: own, explanations: explanations)
-    return optimizer.map { OptimizerConfig(name: name, optimizer: $0) }
+    guard scheduleOK, var optimizer else { return nil }
+    if case .oneCycle(let cycle) = schedule?.schedule, cycle.cycleMomentum {
+        // The momentum buffer exists from the first step, as in PyTorch's SGD with μ ≠ 0.
+        optimizer = optimizer.with(learningRate: optimizer.learningRate, momentum: cycle.maxMomentum)
+    }
+    return OptimizerConfig(name: name, optimizer: optimizer, schedule: schedule)
 }
 
 let trainingKeys = ["epochs", "batch_size", "shuffle", "divergence_factor", "early_stopping"]

@@ -84,10 +84,18 @@ public struct ModelConfig: Sendable, Equatable {
     public var outputActivation: Activation { layers[layers.count - 1].activation }
 }
 
-/// The `optimizer` section: its name as written (`sgd`, `momentum`, `adam`) and the update rule.
+/// The `optimizer` section: its name as written (`sgd`, `momentum`, `adam`), the update rule
+/// and its learning-rate schedule (nil: the constant rate).
 public struct OptimizerConfig: Sendable, Equatable {
     public var name: String
     public var optimizer: Optimizer
+    public var schedule: ScheduleSettings?
+
+    public init(name: String, optimizer: Optimizer, schedule: ScheduleSettings? = nil) {
+        self.name = name
+        self.optimizer = optimizer
+        self.schedule = schedule
+    }
 }
 
 /// The `training` section, resolved.

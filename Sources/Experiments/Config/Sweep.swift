@@ -24,6 +24,8 @@ private let sweepablePaths: [String] = {
     paths += allOptimizerKeys.map { "optimizer." + $0 }
     paths += trainingKeys.map { "training." + $0 }
     paths += ["training.early_stopping.patience", "training.early_stopping.min_delta"]
+    paths += allScheduleKeys.map { "optimizer.schedule." + $0 }
+    paths += warmupKeys.map { "optimizer.schedule.warmup." + $0 }
     return paths
 }()
 
@@ -122,7 +124,8 @@ private func roundedToTwelveDigits(_ x: Double) -> Double {
 }
 
 /// A short text for a sweep value: a number's shortest text, a string itself,
-/// true/false, a list's items joined by "-", an object's "name" (else "object").
+/// true/false, a list's items joined by "-", an object's "name" (else "warmup" for a
+/// schedule that is a warm-up alone, else "object").
 func label(of node: JSONNode) -> String {
     switch node.value {
     case .number(let x, _): return numberText(x)
@@ -130,7 +133,7 @@ func label(of node: JSONNode) -> String {
     case .bool(let b): return b ? "true" : "false"
     case .null: return "null"
     case .array(let items): return items.isEmpty ? "none" : items.map(label(of:)).joined(separator: "-")
-    case .object: return node.member("name")?.value.value.stringValue ?? "object"
+    case .object: return node.member("name")?.value.value.stringValue ?? (node.member("warmup") != nil ? "warmup" : "object")
     }
 }
 

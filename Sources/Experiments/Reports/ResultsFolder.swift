@@ -31,7 +31,7 @@ public struct ResultsFolder: Sendable {
             guard let data = ResultFiles.read(path) else { continue }
             let text = String(decoding: data, as: UTF8.self)
             let columns = text.prefix { $0 != "\n" }.split(separator: ",").count
-            if let curve = CurveFile.parse(text, layers: columns - 5) {
+            if let curve = CurveFile.parse(text, layers: columns - CurveFile.leadingColumns) {
                 curves[run.run] = curve
             }
         }

@@ -1,11 +1,12 @@
 /// `curve.csv`: one row per epoch, from epoch 0 (before training).
 ///
 /// Columns: `epoch, train_loss, validation_loss, train_accuracy,
-/// validation_accuracy, grad_norm_1 … grad_norm_L`; blank where a value does
-/// not apply (no validation split, regression, gradient norms at epoch 0).
+/// validation_accuracy, learning_rate, grad_norm_1 … grad_norm_L`; blank where
+/// a value does not apply (no validation split, regression, the learning rate
+/// and gradient norms at epoch 0). The learning rate is that of the epoch's last step.
 public enum CurveFile {
     public static func header(layers: Int) -> [String] {
-        ["epoch", "train_loss", "validation_loss", "train_accuracy", "validation_accuracy"]
+        ["epoch", "train_loss", "validation_loss", "train_accuracy", "validation_accuracy", "learning_rate"]
             + (1 ... max(layers, 1)).map { "grad_norm_\($0)" }
     }
 
@@ -14,10 +15,14 @@ public enum CurveFile {
         for record in curve {
             let norms = record.gradientNorms.map { $0.map(CSVText.number) } ?? Array(repeating: "", count: layers)
             text += CSVText.line([String(record.epoch), CSVText.number(record.trainLoss), CSVText.number(record.validationLoss),
-                                  CSVText.number(record.trainAccuracy), CSVText.number(record.validationAccuracy)] + norms)
+                                  CSVText.number(record.trainAccuracy), CSVText.number(record.validationAccuracy),
+                                  CSVText.number(record.learningRate)] + norms)
         }
         return text
     }
+
+    /// The columns before the gradient norms.
+    public static let leadingColumns = 6
 
     /// Reads a curve written by `text`; nil when the text is not such a curve.
     public static func parse(_ text: String, layers: Int) -> [EpochRecord]? {
@@ -25,11 +30,11 @@ public enum CurveFile {
         guard rows.first == header(layers: layers), rows.count >= 2 else { return nil }
         var curve: [EpochRecord] = []
         for row in rows.dropFirst() {
-            guard row.count == 5 + layers, let epoch = Int(row[0]), let trainLoss = number(row[1]) else { return nil }
-            let norms = row[5...].map(number)
+            guard row.count == 6 + layers, let epoch = Int(row[0]), let trainLoss = number(row[1]) else { return nil }
+            let norms = row[6...].map(number)
             curve.append(EpochRecord(epoch: epoch, trainLoss: trainLoss, validationLoss: number(row[2]),
                                      trainAccuracy: number(row[3]), validationAccuracy: number(row[4]),
-                                     gradientNorms: norms.contains(nil) ? nil : norms.map { $0! }))
+                                     gradientNorms: norms.contains(nil) ? nil : norms.map { $0! }, learningRate: number(row[5])))
         }
         return curve
     }

@@ -10,6 +10,8 @@ public enum TraceText {
         out += "network: \(run.model.inputs) inputs → " + run.model.layers.map { "\($0.units) \($0.activation.rawValue)" }.joined(separator: " → ")
         out += "; loss \(run.loss.rawValue): \(lossFormula(run.loss, outputs: run.model.outputs))\n"
         out += "optimizer: \(optimizerDescription(run.optimizer))\n"
+        if let schedule = run.optimizer.schedule { out += "schedule: \(scheduleDescription(schedule))\n" }
+        let symbols = Symbols(run.optimizer)
         let last = run.model.layers.count
         for step in steps {
             let n = step.samples.count
@@ -54,14 +56,22 @@ public enum TraceText {
                 }
             }
 
-            out += "\nUpdate: \(updateFormula(run.optimizer))\n"
+            out += "\nUpdate: \(updateFormula(run.optimizer, symbols))\n"
+            if run.optimizer.schedule != nil {
+                var rates = "  \(symbols.eta) = \(number(step.learningRate))"
+                if let t = step.scheduleSteps { rates += " (t = \(t))" }
+                if let momentum = step.cycledMomentum {
+                    rates += ", \(symbols.momentum) = \(number(momentum))"
+                }
+                out += rates + "\n"
+            }
             for l in 0 ..< last {
                 out += "  layer \(l + 1)\n"
                 out += parameterUpdate("W\(sup(l + 1))", step.before.layers[l].weights, step.after.layers[l].weights,
-                                       state: step.state, layer: l, bias: false, optimizer: run.optimizer)
+                                       state: step.state, layer: l, bias: false, optimizer: run.optimizer, symbols: symbols)
                 if let before = step.before.layers[l].biases, let after = step.after.layers[l].biases {
                     out += parameterUpdate("b\(sup(l + 1))", Matrix([before]), Matrix([after]), state: step.state, layer: l, bias: true,
-                                           optimizer: run.optimizer)
+                                           optimizer: run.optimizer, symbols: symbols)
                 }
             }
         }
@@ -71,7 +81,7 @@ public enum TraceText {
     // MARK: Pieces
 
     private static func parameterUpdate(_ name: String, _ before: Matrix, _ after: Matrix, state: OptimizerState, layer: Int,
-                                        bias: Bool, optimizer: OptimizerConfig) -> String {
+                                        bias: Bool, optimizer: OptimizerConfig, symbols: Symbols) -> String {
         var out = ""
         func buffer(_ buffers: [LayerParameters]) -> Matrix? {
             guard layer < buffers.count else { return nil }
@@ -88,9 +98,9 @@ public enum TraceText {
         }
         let rule: String
         switch optimizer.optimizer {
-        case .sgd(let sgd) where sgd.momentum == 0: rule = "\(name) − η g"
-        case .sgd(let sgd): rule = sgd.nesterov ? "\(name) − η (g + μb)" : "\(name) − η b"
-        case .adam: rule = "\(name) − η m̂ / (√v̂ + ε)"
+        case .sgd(let sgd) where sgd.momentum == 0: rule = "\(name) − \(symbols.eta) g"
+        case .sgd(let sgd): rule = sgd.nesterov ? "\(name) − \(symbols.eta) (g + \(symbols.momentum)b)" : "\(name) − \(symbols.eta) b"
+        case .adam: rule = "\(name) − \(symbols.eta) m̂ / (√v̂ + ε)"
         }
         out += block("\(name) ← \(rule)", after, indent: 4)
         return out
@@ -120,7 +130,8 @@ public enum TraceText {
         }
     }
 
-    private static func updateFormula(_ config: OptimizerConfig) -> String {
+    private static func updateFormula(_ config: OptimizerConfig, _ symbols: Symbols) -> String {
+        let (eta, mu) = (symbols.eta, symbols.momentum)
         let decay: String
         switch config.optimizer {
         case .sgd(let sgd): decay = sgd.weightDecay != 0 ? "g = ∂C/∂θ + λθ; " : "g = ∂C/∂θ; "
@@ -128,12 +139,55 @@ public enum TraceText {
         }
         switch config.optimizer {
         case .sgd(let sgd) where sgd.momentum == 0:
-            return decay + "θ ← θ − η g"
+            return decay + "θ ← θ − \(eta) g"
         case .sgd(let sgd):
-            return decay + "b ← μb + g (b = g at step 1); " + (sgd.nesterov ? "θ ← θ − η (g + μb)" : "θ ← θ − η b")
+            return decay + "b ← \(mu)b + g (b = g at step 1); " + (sgd.nesterov ? "θ ← θ − \(eta) (g + \(mu)b)" : "θ ← θ − \(eta) b")
         case .adam:
-            return decay + "m ← β₁m + (1 − β₁)g; v ← β₂v + (1 − β₂)g²; θ ← θ − η m̂ / (√v̂ + ε), m̂ = m/(1 − β₁ᵗ), v̂ = v/(1 − β₂ᵗ)"
+            return decay + "m ← \(mu)m + (1 − \(mu))g; v ← β₂v + (1 − β₂)g²; θ ← θ − \(eta) m̂ / (√v̂ + ε), m̂ = m/(1 − \(mu)ᵗ), v̂ = v/(1 − β₂ᵗ)"
         }
+    }
+
+    /// The symbols of the update rule: η and μ (SGD) or β₁ (Adam), with a
+    /// subscript t where the schedule changes them from step to step.
+    struct Symbols {
+        var eta: String
+        var momentum: String
+
+        init(_ config: OptimizerConfig) {
+            let isAdam: Bool
+            if case .adam = config.optimizer { isAdam = true } else { isAdam = false }
+            var cycled = false
+            if case .oneCycle(let cycle) = config.schedule?.schedule { cycled = cycle.cycleMomentum }
+            eta = config.schedule == nil ? "η" : "ηₜ"
+            momentum = isAdam ? (cycled ? "β₁ₜ" : "β₁") : (cycled ? "μₜ" : "μ")
+        }
+    }
+
+    /// A schedule as its PyTorch constructor call would read.
+    static func scheduleDescription(_ settings: ScheduleSettings) -> String {
+        var text: String
+        switch settings.schedule {
+        case .constant: text = "constant"
+        case .step(let size, let gamma): text = "step (StepLR), step_size = \(size), γ = \(number(gamma))"
+        case .multiStep(let milestones, let gamma):
+            text = "multistep (MultiStepLR), milestones = \(milestones.map(String.init).joined(separator: ", ")), γ = \(number(gamma))"
+        case .exponential(let gamma): text = "exponential (ExponentialLR), γ = \(number(gamma))"
+        case .cosine(let tMax, let etaMin): text = "cosine (CosineAnnealingLR), T_max = \(tMax), η_min = \(number(etaMin))"
+        case .linear(let s, let e, let n):
+            text = "linear (LinearLR), start_factor = \(number(s)), end_factor = \(number(e)), total_iters = \(n)"
+        case .oneCycle(let c):
+            text = "one_cycle (OneCycleLR), max_lr = \(number(c.maxLearningRate)), pct_start = \(number(c.pctStart)), "
+                + "\(c.cosineAnnealing ? "cos" : "linear") annealing, div_factor = \(number(c.divFactor)), "
+                + "final_div_factor = \(number(c.finalDivFactor))\(c.threePhase ? ", three phases" : "")"
+            if c.cycleMomentum { text += ", momentum cycled \(number(c.maxMomentum)) → \(number(c.baseMomentum)) → \(number(c.maxMomentum))" }
+        case .reduceOnPlateau(let p):
+            text = "reduce_on_plateau (ReduceLROnPlateau), factor = \(number(p.factor)), patience = \(p.patience), "
+                + "threshold = \(number(p.threshold)) \(p.relativeThreshold ? "rel" : "abs"), cooldown = \(p.cooldown), min_lr = \(number(p.minLearningRate))"
+        }
+        if let warmup = settings.warmup {
+            text += "; warm-up over \(warmup.epochs) epoch\(warmup.epochs == 1 ? "" : "s") from \(number(warmup.startFactor))·η"
+        }
+        return text + "; steps every \(settings.interval.rawValue)"
     }
 
     /// `label = [ 1  2 ]` with further rows aligned under the first.

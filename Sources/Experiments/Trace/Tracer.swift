@@ -23,48 +23,59 @@ public struct TraceStep: Sendable {
     public var after: Network
     /// The optimizer's state after the update (its step count and buffers).
     public var state: OptimizerState
+    /// ηₜ, the rate of this step (the schedule's, when there is one).
+    public var learningRate: Double
+    /// μₜ (SGD) or β₁ₜ (Adam) of this step, when one_cycle cycles it.
+    public var cycledMomentum: Double?
+    /// With a schedule, the calls of scheduler.step() before this step (its t).
+    public var scheduleSteps: Int?
 
     public var output: Matrix { a[a.count - 1] }
 }
 
 /// Replays the start of a run's training step by step, exactly as `Trainer`
-/// does it: the same generator draws the initial weights and then each epoch's
-/// shuffle, batches follow in that order with the last partial batch kept.
-/// With `sample`, every step trains on that one training sample instead.
+/// does it: the same generator draws the initial weights, then the steps of
+/// the same `BatchSchedule` (each epoch's shuffle, the last partial batch
+/// kept, the learning-rate schedule stepped where the trainer steps it).
+/// With `sample`, every step trains on that one training sample instead (at
+/// the rates of the run's steps).
 public enum Tracer {
     public static func trace(_ run: RunConfig, data: PreparedData, steps: Int, sample: Int? = nil) -> [TraceStep] {
         var generator = Generator(seed: run.seed)
         var network = run.initialNetwork(&generator)
-        let optimizer = run.optimizer.optimizer
-        var state = optimizer.makeState(for: network)
-        let n = data.trainingInputs.rows
-        let batchSize = run.training.batchSize(samples: n)
-        var order = Array(0 ..< n)
-        var start = n  // forces a new epoch (and its shuffle) at the first step
+        var plan = BatchSchedule(run: run, samples: data.trainingInputs.rows)
+        var state = plan.baseOptimizer.makeState(for: network)
         var result: [TraceStep] = []
-        for step in 1 ... steps {
-            let rows: [Int]
-            if let sample {
-                rows = [sample]
-            } else {
-                if start >= n {
-                    if run.training.shuffle { generator.shuffle(&order) }
-                    start = 0
-                }
-                rows = Array(order[start ..< min(start + batchSize, n)])
-                start += rows.count
+        guard plan.samples > 0 else { return result }
+        while result.count < steps {
+            plan.beginEpoch(&generator)
+            while result.count < steps, let batch = plan.nextBatch() {
+                let rows = sample.map { [$0] } ?? Array(plan.order[batch])
+                let x = Matrix(rows.map { data.trainingInputs.row($0) })
+                let y = Matrix(rows.map { data.trainingTargets.row($0) })
+                var workspace = Workspace(network: network, batchSize: rows.count)
+                network.forward(x, in: &workspace)
+                let loss = network.backward(targets: y, loss: run.loss, in: &workspace)
+                let before = network
+                let optimizer = plan.optimizer
+                optimizer.update(&network, gradients: workspace.gradients, state: &state)
+                result.append(TraceStep(step: result.count + 1, samples: rows, inputs: x, targets: y, z: workspace.z, a: workspace.a,
+                                        delta: workspace.delta, loss: loss, gradients: workspace.gradients,
+                                        before: before, after: network, state: state, learningRate: optimizer.learningRate,
+                                        cycledMomentum: plan.scheduler?.momentum, scheduleSteps: plan.scheduler?.steps))
+                plan.finishStep()
             }
-            let x = Matrix(rows.map { data.trainingInputs.row($0) })
-            let y = Matrix(rows.map { data.trainingTargets.row($0) })
-            var workspace = Workspace(network: network, batchSize: rows.count)
-            network.forward(x, in: &workspace)
-            let loss = network.backward(targets: y, loss: run.loss, in: &workspace)
-            let before = network
-            optimizer.update(&network, gradients: workspace.gradients, state: &state)
-            result.append(TraceStep(step: step, samples: rows, inputs: x, targets: y, z: workspace.z, a: workspace.a,
-                                    delta: workspace.delta, loss: loss, gradients: workspace.gradients,
-                                    before: before, after: network, state: state))
+            if result.count < steps {
+                plan.finishEpoch(loss: plan.needsEpochLoss ? epochLoss(network, data: data, loss: run.loss) : .nan)
+            }
         }
         return result
+    }
+
+    /// The loss reduce_on_plateau watches at the end of an epoch: the validation loss, else the training loss.
+    static func epochLoss(_ network: Network, data: PreparedData, loss: Loss) -> Double {
+        let (x, y) = data.hasValidation ? (data.validationInputs, data.validationTargets) : (data.trainingInputs, data.trainingTargets)
+        var workspace = Workspace(network: network, batchSize: x.rows)
+        return network.loss(loss, inputs: x, targets: y, in: &workspace)
     }
 }

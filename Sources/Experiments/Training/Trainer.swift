@@ -24,9 +24,12 @@ public struct EpochRecord: Sendable, Equatable {
     public var validationAccuracy: Double?
     /// Per layer, the mean over the epoch's steps of ‖∂C/∂Wˡ‖; nil at epoch 0.
     public var gradientNorms: [Double]?
+    /// The learning rate of the epoch's last step; nil at epoch 0.
+    public var learningRate: Double?
 
     public init(epoch: Int, trainLoss: Double, validationLoss: Double?, trainAccuracy: Double?,
-                validationAccuracy: Double?, gradientNorms: [Double]?) {
+                validationAccuracy: Double?, gradientNorms: [Double]?, learningRate: Double? = nil) {
+        self.learningRate = learningRate
         self.epoch = epoch
         self.trainLoss = trainLoss
         self.validationLoss = validationLoss
@@ -45,10 +48,11 @@ public struct TrainingResult: Sendable {
     public var network: Network
 }
 
-/// Trains runs as SPEC §4 defines it: mini-batches of the training set, shuffled
-/// each epoch by the run's generator, the last partial batch kept; the full
-/// training and validation sets evaluated before training and after every
-/// epoch; divergence and early stopping.
+/// Trains runs as SPEC §4 defines it: the steps of `BatchSchedule` (mini-batches
+/// of the training set, shuffled each epoch by the run's generator, the last
+/// partial batch kept, the learning-rate schedule stepped where PyTorch's loop
+/// steps it); the full training and validation sets evaluated before training
+/// and after every epoch; divergence and early stopping.
 ///
 /// The run's generator, `Generator(seed: run.seed)`, first draws the missing
 /// initial weights (layer by layer), then each epoch's shuffle (Fisher–Yates of
@@ -62,16 +66,14 @@ public enum Trainer {
                              shouldStop: () -> Bool = { false }) -> TrainingResult? {
         var generator = Generator(seed: run.seed)
         var network = run.initialNetwork(&generator)
-        let optimizer = run.optimizer.optimizer
-        var state = optimizer.makeState(for: network)
-        let n = data.trainingInputs.rows
-        let batchSize = run.training.batchSize(samples: n)
+        var plan = BatchSchedule(run: run, samples: data.trainingInputs.rows)
+        var state = plan.baseOptimizer.makeState(for: network)
+        let n = plan.samples, batchSize = plan.batchSize
 
         var evaluator = Evaluator(network: network, data: data, loss: run.loss)
         var curve = [evaluator.record(network, epoch: 0, gradientNorms: nil)]
         let initialLoss = curve[0].trainLoss
 
-        var order = Array(0 ..< n)
         var batch = BatchBuffers(network: network, size: batchSize, features: data.trainingInputs.columns,
                                  outputs: data.trainingTargets.columns)
         let lastSize = n % batchSize
@@ -82,30 +84,29 @@ public enum Trainer {
         var best = curve[0].validationLoss ?? .infinity
         var epochsWithoutImprovement = 0
 
-        var epoch = 0
-        while status == .completed && epoch < run.training.epochs {
-            epoch += 1
-            if run.training.shuffle {
-                generator.shuffle(&order)
-            }
+        while status == .completed && plan.epoch < run.training.epochs {
+            plan.beginEpoch(&generator)
             for l in normSums.indices { normSums[l] = 0 }
             var steps = 0
-            var start = 0
-            while start < n {
-                let size = min(batchSize, n - start)
-                if size == batchSize {
-                    batch.step(&network, rows: order, from: start, data: data, loss: run.loss, optimizer: optimizer,
+            var learningRate = plan.learningRate
+            while let rows = plan.nextBatch() {
+                let optimizer = plan.optimizer
+                learningRate = optimizer.learningRate
+                if rows.count == batchSize {
+                    batch.step(&network, rows: plan.order, from: rows.lowerBound, data: data, loss: run.loss, optimizer: optimizer,
                                state: &state, normSums: &normSums)
                 } else {
-                    lastBatch?.step(&network, rows: order, from: start, data: data, loss: run.loss, optimizer: optimizer,
+                    lastBatch?.step(&network, rows: plan.order, from: rows.lowerBound, data: data, loss: run.loss, optimizer: optimizer,
                                     state: &state, normSums: &normSums)
                 }
                 steps += 1
-                start += size
+                plan.finishStep()
             }
             let norms = normSums.map { $0 / Double(steps) }
-            let record = evaluator.record(network, epoch: epoch, gradientNorms: norms)
+            var record = evaluator.record(network, epoch: plan.epoch, gradientNorms: norms)
+            record.learningRate = learningRate
             curve.append(record)
+            plan.finishEpoch(loss: record.validationLoss ?? record.trainLoss)
             if isDiverged(record.trainLoss, initial: initialLoss, factor: run.training.divergenceFactor) {
                 status = .diverged
             } else if let stopping = run.training.earlyStopping, let loss = record.validationLoss {
@@ -115,7 +116,7 @@ public enum Trainer {
                 } else {
                     epochsWithoutImprovement += 1
                     // Patience running out at the last epoch changes nothing: the run completed.
-                    if epochsWithoutImprovement >= stopping.patience && epoch < run.training.epochs { status = .stopped }
+                    if epochsWithoutImprovement >= stopping.patience && plan.epoch < run.training.epochs { status = .stopped }
                 }
             }
             if shouldStop() { return nil }
