@@ -27,6 +27,7 @@ let commands = [
     Command(spec: checkSpec, run: runCheck),
     Command(spec: traceSpec, run: runTrace),
     Command(spec: reportSpec, run: runReport),
+    Command(spec: lrFindSpec, run: runLRFind),
 ]
 
 let toolHelp = """
