@@ -200,6 +200,20 @@ final class ScheduleTests: XCTestCase {
         XCTAssert(json.contains("\"learning_rate\": 0.25,\n      \"momentum\": 0.95"), json)
     }
 
+    /// The report draws the learning rate by epoch where a run's rate changes, not for constant rates.
+    func testTheReportDrawsTheScheduleWhereTheRateChanges() {
+        func results(_ rates: [Double]) -> ResultsFolder {
+            let curve = [EpochRecord(epoch: 0, trainLoss: 1, validationLoss: nil, trainAccuracy: nil, validationAccuracy: nil, gradientNorms: nil)]
+                + rates.enumerated().map { EpochRecord(epoch: $0.offset + 1, trainLoss: 0.5, validationLoss: nil, trainAccuracy: nil,
+                                                       validationAccuracy: nil, gradientNorms: [1], learningRate: $0.element) }
+            let run = RunSummary(run: "seed=0", sweepLabels: [], seed: 0, status: .completed, epochs: rates.count, trainLoss: 0.5,
+                                 validationLoss: nil, bestValidationLoss: nil, bestEpoch: rates.count, trainAccuracy: nil, validationAccuracy: nil)
+            return ResultsFolder(folder: "/nowhere", name: "r", description: nil, sweepPaths: [], runs: [run], curves: ["seed=0": curve])
+        }
+        XCTAssert(Report(results([0.1, 0.05, 0.025])).charts.contains { $0.file == "learning-rate-schedule.svg" })
+        XCTAssertFalse(Report(results([0.1, 0.1, 0.1])).charts.contains { $0.file == "learning-rate-schedule.svg" })
+    }
+
     // MARK: - Validation
 
     /// Each mistake, its located message (the optimizer is on line 3).

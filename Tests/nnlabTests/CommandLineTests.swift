@@ -45,7 +45,7 @@ final class CommandLineTests: XCTestCase {
         XCTAssertEqual(result.stderr, "")
         XCTAssert(result.stdout.contains("experiments/learning-rate.json: learning-rate, 27 runs"), result.stdout)
         XCTAssert(result.stdout.contains("  optimizer.learning_rate  9 × 0.001, 0.00316227766017, 0.01, 0.0316227766017, …, 10"), result.stdout)
-        XCTAssert(result.stdout.hasSuffix("9 experiments, 56 runs: all valid\n"), result.stdout)
+        XCTAssert(result.stdout.hasSuffix("11 experiments, 82 runs: all valid\n"), result.stdout)
     }
 
     /// An invalid file: every mistake on stderr, compiler-style, exit 2, nothing on stdout for it.

@@ -125,7 +125,8 @@ private func roundedToTwelveDigits(_ x: Double) -> Double {
 
 /// A short text for a sweep value: a number's shortest text, a string itself,
 /// true/false, a list's items joined by "-", an object's "name" (else "warmup" for a
-/// schedule that is a warm-up alone, else "object").
+/// schedule that is a warm-up alone, else "object"), followed by "+" and its
+/// schedule's label when it has a "schedule" ("momentum+cosine").
 func label(of node: JSONNode) -> String {
     switch node.value {
     case .number(let x, _): return numberText(x)
@@ -133,7 +134,11 @@ func label(of node: JSONNode) -> String {
     case .bool(let b): return b ? "true" : "false"
     case .null: return "null"
     case .array(let items): return items.isEmpty ? "none" : items.map(label(of:)).joined(separator: "-")
-    case .object: return node.member("name")?.value.value.stringValue ?? (node.member("warmup") != nil ? "warmup" : "object")
+    case .object:
+        let name = node.member("name")?.value.value.stringValue ?? (node.member("warmup") != nil ? "warmup" : "object")
+        // An optimizer with a schedule: "momentum+cosine".
+        if let schedule = node.member("schedule")?.value, schedule.value.members != nil { return name + "+" + label(of: schedule) }
+        return name
     }
 }
 

@@ -15,7 +15,8 @@ public struct Report: Sendable {
         self.results = results
         points = GridPoint.points(of: results)
         best = GridPoint.best(points)
-        charts = [ReportCharts.lossCurves(results, points), ReportCharts.learningRate(results, points),
+        charts = [ReportCharts.lossCurves(results, points), ReportCharts.learningRateCurves(results, points),
+                  ReportCharts.learningRate(results, points),
                   ReportCharts.gradientNorms(results, points)].compactMap { $0 }
         boundaries = ReportCharts.decisionBoundaries(results, points, cache: cache)
     }
