@@ -181,6 +181,24 @@ final class ScheduleTests: XCTestCase {
         }
     }
 
+    /// reduce_on_plateau watches the validation loss when there is one: the curve's rates are those
+    /// of a scheduler stepped with the curve's validation losses.
+    func testPlateauWatchesTheValidationLoss() throws {
+        let run = try load("""
+            {"name": "p", "data": {"source": "moons", "samples": 80, "noise": 0.3, "validation_split": 0.5}, "model": {"hidden": [16]},
+             "loss": "binary_cross_entropy", "optimizer": {"name": "adam", "learning_rate": 0.2,
+             "schedule": {"name": "reduce_on_plateau", "patience": 1, "factor": 0.5}}, "training": {"epochs": 40, "batch_size": 8}}
+            """).runs[0]
+        let data = try run.data.prepare(outputs: 1, cache: CSVCache())
+        let curve = try XCTUnwrap(Trainer.train(run, data: data)).curve
+        var scheduler = LearningRateScheduler(try XCTUnwrap(run.optimizer.schedule), baseRate: 0.2, stepsPerEpoch: 5, totalSteps: 40)
+        for record in curve.dropFirst() {
+            XCTAssertEqual(record.learningRate, scheduler.learningRate, "epoch \(record.epoch)")
+            scheduler.step(loss: try XCTUnwrap(record.validationLoss))
+        }
+        XCTAssertLessThan(curve.last?.learningRate ?? 1, 0.2, "the rate was reduced")
+    }
+
     func testTraceShowsTheStepsRate() throws {
         let run = try load("""
             {"name": "b", "data": {"source": "xor"}, "model": {"hidden": [2]}, "loss": "mse",

@@ -187,7 +187,7 @@ public enum TraceText {
         if let warmup = settings.warmup {
             text += "; warm-up over \(warmup.epochs) epoch\(warmup.epochs == 1 ? "" : "s") from \(number(warmup.startFactor))·η"
         }
-        return text + "; steps every \(settings.interval.rawValue)"
+        return text + (settings.interval == .step ? "; stepped after every optimizer step" : "; stepped after every epoch")
     }
 
     /// `label = [ 1  2 ]` with further rows aligned under the first.
