@@ -45,3 +45,17 @@ public enum CurveFile {
         }
     }
 }
+
+extension CurveFile {
+    public static func write(_ curve: [EpochRecord], layers: Int, to run: RunFolder) throws(WriteError) {
+        try ResultFiles.write(text(curve, layers: layers), to: run.curve)
+    }
+
+    /// A run's curve, its layer count read off the header; nil when missing or not a curve.
+    public static func read(_ run: RunFolder) -> [EpochRecord]? {
+        guard let data = ResultFiles.read(run.curve) else { return nil }
+        let text = String(decoding: data, as: UTF8.self)
+        let layers = text.prefix { $0 != "\n" }.split(separator: ",").filter { $0.hasPrefix("grad_norm_") }.count
+        return parse(text, layers: layers)
+    }
+}
