@@ -17,6 +17,8 @@ public struct Experiment: Sendable {
     /// Every run: the cartesian product of the axes in file order (the first axis
     /// varying slowest), each point times the seeds.
     public var runs: [RunConfig]
+    /// For a run's config.json (a file with `"run"`), the run it reproduces.
+    public var reproduces: String?
 
     /// The number of grid points, the product of the axes' sizes.
     public var gridPoints: Int { axes.reduce(1) { $0 * $1.values.count } }
@@ -27,7 +29,7 @@ public struct Experiment: Sendable {
 /// file are reported together, in file order.
 public enum ExperimentLoader {
     /// The keys of the top level.
-    static let topLevelKeys = ["$schema", "name", "description", "data", "model", "loss", "optimizer", "training", "seeds", "sweep"]
+    static let topLevelKeys = ["$schema", "name", "description", "data", "model", "loss", "optimizer", "training", "seeds", "sweep", "run"]
     /// The largest experiment file read: 64 MiB.
     public static let maximumFileSize = 64 << 20
 
@@ -106,15 +108,97 @@ public enum ExperimentLoader {
 
     private static func read(_ document: JSONNode, file: String, baseDirectory: String,
                              sink: DiagnosticSink, cache: CSVCache) -> Experiment? {
+        guard let header = readHeader(document, sink: sink) else { return nil }
+        let grid = header.grid
+        // Every grid point, validated once per distinct point; seeds only change the run.
+        var runs: [RunConfig] = []
+        var valid = true
+        grid.forEachPoint { choice, resolved in
+            guard let sections = readSections(resolved, baseDirectory: baseDirectory, sink: sink, cache: cache) else {
+                valid = false
+                return
+            }
+            for seed in grid.seeds {
+                let values = grid.axes.enumerated().map { index, axis in
+                    SweepValue(path: axis.path, label: axis.labels[choice[index]], value: axis.values[choice[index]])
+                }
+                runs.append(RunConfig(experiment: header.name ?? "", name: grid.runName(choice: choice, seed: seed), seed: seed,
+                                      sweepValues: values, data: sections.data, model: sections.model, loss: sections.loss,
+                                      optimizer: sections.optimizer, training: sections.training,
+                                      resolved: grid.runDocument(resolved, seed: seed)))
+            }
+        }
+        guard valid, header.valid, let name = header.name else { return nil }
+        return Experiment(file: file, name: name, description: header.description, source: Data(), document: document,
+                          axes: grid.axes, seeds: grid.seeds, runs: runs, reproduces: header.run)
+    }
+
+    /// What publishing needs of an experiment, from its file alone (no data is
+    /// read): every run's name, sweep labels, seed and training settings, in run
+    /// order. Names come from the same `ExperimentGrid` as `load`'s runs.
+    public static func outline(data: Data, file: String) throws(Diagnostics) -> ExperimentOutline {
+        let document: JSONNode
+        do {
+            document = try JSONReader.parse(data)
+        } catch {
+            throw Diagnostics([Diagnostic(file: file, location: error.location, path: "", message: error.message)])
+        }
+        let sink = DiagnosticSink(file: file)
+        var trainings: [TrainingConfig] = []
+        var runs: [ExperimentOutline.Run] = []
+        if let header = readHeader(document, sink: sink), header.valid, let name = header.name {
+            let grid = header.grid
+            grid.forEachPoint { choice, resolved in
+                guard let node = resolved.member("training")?.value,
+                      let training = readTraining(node, validationSplit: nil, sink: sink) else { return }
+                for seed in grid.seeds {
+                    runs.append(ExperimentOutline.Run(name: grid.runName(choice: choice, seed: seed),
+                                                      labels: grid.axes.indices.map { grid.axes[$0].labels[choice[$0]] },
+                                                      seed: seed, point: trainings.count))
+                }
+                trainings.append(training)
+            }
+            if sink.items.isEmpty {
+                return ExperimentOutline(name: name, description: header.description, sweepPaths: grid.axes.map(\.path),
+                                         seedsPerPoint: grid.seeds.count, runs: runs, trainings: trainings)
+            }
+        }
+        let diagnostics = sink.sorted
+        throw Diagnostics(diagnostics.isEmpty
+            ? [Diagnostic(file: file, location: document.location, path: "", message: "invalid experiment")] : diagnostics)
+    }
+
+    /// The top level: name, description, seeds, the sweep and the `run` marker.
+    private struct Header {
+        var name: String?
+        var description: String?
+        var run: String?
+        var grid: ExperimentGrid
+        /// False when a top-level mistake was reported; the grid is then the
+        /// valid axes only (or the first value of each), so that the sections are
+        /// still checked and every mistake is reported.
+        var valid: Bool
+    }
+
+    private static func readHeader(_ document: JSONNode, sink: DiagnosticSink) -> Header? {
         guard var root = ObjectReader(document, path: "", sink: sink) else { return nil }
         _ = root.string("$schema")
         let name = readName(&root)
         let description = root.string("description")
         let seedsRead = readSeeds(&root)
+        let run = readRunMarker(&root)
         var axesRead: [SweepAxis] = []
         var sweepValid = true
         if let member = root.member("sweep") {
             (axesRead, sweepValid) = readSweep(member.value, sink: sink)
+            if run != nil {
+                sink.error(at: member.keyLocation, "sweep", "a run's config (a file with \"run\") has no sweep")
+                sweepValid = false
+            }
+        }
+        if run != nil, let seeds = seedsRead, seeds.count != 1, let member = root.node.member("seeds") {
+            sink.error(at: member.value.location, "seeds", "a run's config (a file with \"run\") has one seed, found \(seeds.count)")
+            sweepValid = false
         }
         for key in ["data", "model", "loss", "optimizer", "training"] {
             _ = root.member(key)
@@ -123,60 +207,34 @@ public enum ExperimentLoader {
         for axis in axesRead {
             sink.markSweepValues(axis.values, axis: axis.path)
         }
-        // With a broken axis or seeds, the sections are still checked with the
-        // valid axes (or none), so that every mistake is reported.
-        var headerValid = sweepValid && seedsRead != nil && name != nil
-        var axes = axesRead
-        var seeds = seedsRead ?? [0]
-        let points = axes.reduce(1.0) { $0 * Double($1.values.count) }
-        if points * Double(seeds.count) > Double(maximumRuns) {
+        var valid = sweepValid && seedsRead != nil && name != nil && (run != nil || !root.has("run"))
+        var grid = ExperimentGrid(document: document, axes: axesRead, seeds: seedsRead ?? [0], run: run)
+        let points = grid.axes.reduce(1.0) { $0 * Double($1.values.count) }
+        if points * Double(grid.seeds.count) > Double(maximumRuns) {
             let sweep = document.member("sweep")
             sink.error(at: sweep?.keyLocation ?? document.location, "sweep",
-                       "the sweep expands into \(numberText(points * Double(seeds.count))) runs; at most \(maximumRuns) are allowed")
-            headerValid = false
-            axes = axes.map { axis in
+                       "the sweep expands into \(numberText(points * Double(grid.seeds.count))) runs; at most \(maximumRuns) are allowed")
+            valid = false
+            grid.axes = grid.axes.map { axis in
                 var first = axis
                 first.values = [axis.values[0]]
                 first.labels = [axis.labels[0]]
                 return first
             }
-            seeds = [seeds[0]]
+            grid.seeds = [grid.seeds[0]]
         }
+        return Header(name: name, description: description, run: run, grid: grid, valid: valid)
+    }
 
-        // Every grid point, validated once per distinct point; seeds only change the run.
-        var runs: [RunConfig] = []
-        var choice = Array(repeating: 0, count: axes.count)
-        var base = document
-        if var members = base.value.members {
-            members.removeAll { $0.key == "sweep" }
-            base = JSONNode(.object(members), at: document.location)
+    /// `run`: in a run's config.json, the name of the run it is (letters, digits and `.,=+-_~`).
+    private static func readRunMarker(_ root: inout ObjectReader) -> String? {
+        guard let run = root.string("run") else { return nil }
+        let node = root.node.member("run")!.value
+        guard !run.isEmpty, run.count <= 200, run != ".", run != "..", run.unicodeScalars.allSatisfy(isRunNameCharacter) else {
+            root.sink.error(at: node.location, "run", "expected a run's folder name (letters, digits and .,=+-_~), found \(foundText(node))")
+            return nil
         }
-        var valid = true
-        repeat {
-            var resolved = base
-            for (axisIndex, axis) in axes.enumerated() {
-                let parts = axis.path.split(separator: ".").map(String.init)
-                resolved = substitute(resolved, path: parts[...], with: axis.values[choice[axisIndex]], keyLocation: axis.keyLocation)
-            }
-            if let sections = readSections(resolved, baseDirectory: baseDirectory, sink: sink, cache: cache) {
-                for seed in seeds {
-                    let seedsNode = JSONNode(.array([JSONNode(.number(Double(seed), literal: String(seed)), at: document.location)]),
-                                             at: document.member("seeds")?.value.location ?? document.location)
-                    let runDocument = substitute(resolved, path: ["seeds"], with: seedsNode, keyLocation: document.location)
-                    let values = axes.enumerated().map { index, axis in
-                        SweepValue(path: axis.path, label: axis.labels[choice[index]], value: axis.values[choice[index]])
-                    }
-                    runs.append(RunConfig(experiment: name ?? "", name: runName(axes: axes, choice: choice, seed: seed), seed: seed,
-                                          sweepValues: values, data: sections.data, model: sections.model, loss: sections.loss,
-                                          optimizer: sections.optimizer, training: sections.training, resolved: runDocument))
-                }
-            } else {
-                valid = false
-            }
-        } while advance(&choice, axes: axes)
-        guard valid, headerValid, let name else { return nil }
-        return Experiment(file: file, name: name, description: description, source: Data(), document: document,
-                          axes: axes, seeds: seeds, runs: runs)
+        return run
     }
 
     /// For keys that belong inside a section ("epochs" at the top level), where they go.
@@ -191,18 +249,6 @@ public enum ExperimentLoader {
             }
         }
         return explanations
-    }
-
-    /// Moves to the next grid point, the last axis fastest; false after the last.
-    private static func advance(_ choice: inout [Int], axes: [SweepAxis]) -> Bool {
-        var axis = axes.count - 1
-        while axis >= 0 {
-            choice[axis] += 1
-            if choice[axis] < axes[axis].values.count { return true }
-            choice[axis] = 0
-            axis -= 1
-        }
-        return false
     }
 
     private struct Sections {
@@ -245,6 +291,9 @@ public enum ExperimentLoader {
         } else if !allowed || name.contains("..") || name == "." {
             root.sink.error(at: node.location, "name",
                             "expected letters, digits, \".\", \"_\" and \"-\" only (no \"..\"), found \(foundText(node))")
+        } else if ResultsTree.isReserved(name) {
+            root.sink.error(at: node.location, "name",
+                            "\"\(name)\" is the name of a file of the results folder; choose another name")
         } else if name.count > 100 {
             root.sink.error(at: node.location, "name", "expected at most 100 characters, found \(name.count)")
         } else {

@@ -8,54 +8,36 @@ let reportSpec = CommandSpec(
     positionalHelp: "Results folders, or single experiments' folders in them (default: results/).",
     options: [])
 
-/// `nnlab report [DIR ...]`.
+/// `nnlab report [DIR ...]`: publishes each experiment folder from what is on
+/// disk (the same publish as `nnlab run`'s), partial results too.
 func runReport(_ arguments: ParsedArguments) -> ExitStatus {
-    var roots: [String] = []
-    var experimentFolders: [String] = []
+    var folders: [ExperimentFolder] = []
     for path in arguments.positional.isEmpty ? ["results"] : arguments.positional {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else {
             printError("\(path): error: no such results folder\n")
             return .invalidInput
         }
-        if FileManager.default.fileExists(atPath: (path as NSString).appendingPathComponent("summary.csv")) {
-            experimentFolders.append(path)
-            roots.append((path as NSString).deletingLastPathComponent)
-        } else {
-            let names = ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).sorted()
-            let found = names.map { (path as NSString).appendingPathComponent($0) }
-                .filter { FileManager.default.fileExists(atPath: ($0 as NSString).appendingPathComponent("summary.csv")) }
-            guard !found.isEmpty else {
-                printError("\(path): error: no experiment results here (no */summary.csv); run 'nnlab run' first\n")
-                return .invalidInput
-            }
-            experimentFolders += found
-            roots.append(path)
+        let folder = ExperimentFolder(path: path)
+        if folder.exists {
+            folders.append(folder)
+            continue
         }
+        let found = ResultsTree(root: path).experimentFolders()
+        guard !found.isEmpty else {
+            printError("\(path): error: no experiment results here (no experiment.json, nor */experiment.json); run 'nnlab run' first\n")
+            return .invalidInput
+        }
+        folders += found
     }
     do {
-        let written = try writeReports(experimentFolders, roots: roots)
-        for line in written { print(line) }
+        for experiment in try Publisher.publish(folders) {
+            print("\(experiment.folder.reportHTML): \(experiment.summaryLine)")
+        }
     } catch {
-        printError("nnlab: error: \(error)\n")
+        printError("\(error)\n")
+        if case .unreadable = error { return .invalidInput }
         return .writeFailure
     }
     return .success
-}
-
-/// Writes each folder's report, then the index of each results root; returns a line per report.
-func writeReports(_ folders: [String], roots: [String]) throws(WriteError) -> [String] {
-    let cache = CSVCache()
-    var lines: [String] = []
-    for folder in folders {
-        guard let results = ResultsFolder.read(folder) else { continue }
-        let report = Report(results, cache: cache)
-        try report.write()
-        lines.append("\((folder as NSString).appendingPathComponent("report.html")): \(report.summaryLine)")
-    }
-    var seen = Set<String>()
-    for root in roots where seen.insert(root).inserted {
-        try IndexPage.write(output: root.isEmpty ? "." : root)
-    }
-    return lines
 }

@@ -49,31 +49,64 @@ func runRun(_ arguments: ParsedArguments) -> ExitStatus {
     } catch {
         progress.finish()
         printError("nnlab: error: \(error)\n")
+        // What finished is still published, as far as the disk lets it.
+        _ = try? Publisher.publish(runner.folders)
         return .writeFailure
     }
     progress.finish()
-    if outcome.interrupted {
-        printError("interrupted: \(outcome.resumed + outcome.trained) of \(count(outcome.total, "run")) finished and kept; run the same command again to resume\n")
-        return .interrupted
+    for reproduction in outcome.reproductions where !quiet {
+        print(reproductionLine(reproduction))
     }
-    let reports: [String]
+    let published: [PublishedExperiment]
     do {
-        reports = try writeReports(outcome.folders, roots: [output])
+        published = try Publisher.publish(outcome.folders, timings: outcome.timings)
     } catch {
-        printError("nnlab: error: \(error)\n")
+        printError("\(error)\n")
         return .writeFailure
     }
-    if !quiet {
+    if outcome.interrupted {
+        let folders = outcome.folders.map { $0.path + "/" }.joined(separator: ", ")
+        let partial = folders.isEmpty ? "" : "; partial results published in \(folders)"
+        printError("interrupted: \(outcome.resumed + outcome.trained) of \(count(outcome.total, "run")) finished and kept\(partial); \(resumeHint(arguments))\n")
+        return .interrupted
+    }
+    if !quiet && !outcome.folders.isEmpty {
         var parts = ["\(outcome.trained) trained"]
         if outcome.resumed > 0 { parts.append("\(outcome.resumed) already done") }
         if outcome.diverged > 0 { parts.append("\(outcome.diverged) diverged") }
-        print("\(count(outcome.total, "run")) (\(parts.joined(separator: ", "))) in \(clock(progress.elapsed)); results in \(outcome.folders.map { $0 + "/" }.joined(separator: ", "))")
-        print("reports: \(joinFilePath(output, "index.html"))" + (reports.count == 1 ? " and \(reports[0].prefix { $0 != ":" })" : ""))
+        print("\(count(outcome.total, "run")) (\(parts.joined(separator: ", "))) in \(clock(progress.elapsed)); results in \(outcome.folders.map { $0.path + "/" }.joined(separator: ", "))")
+        print("reports: \(ResultsTree(root: output).index)" + (published.count == 1 ? " and \(published[0].folder.reportHTML)" : ""))
         if outcome.staleRuns > 0 {
             print("note: \(count(outcome.staleRuns, "run folder")) no longer in the experiments \(outcome.staleRuns == 1 ? "was" : "were") left in runs/ and not summarized")
         }
     }
     return .success
+}
+
+/// The command that resumes an interrupted run: this one, without `--fresh`.
+func resumeHint(_ arguments: ParsedArguments) -> String {
+    guard arguments.flags.contains("--fresh") else { return "run the same command again to resume" }
+    let words = CommandLine.arguments.dropFirst().filter { $0 != "--fresh" }.map(shellQuoted)
+    return "run 'nnlab \(words.joined(separator: " "))' (without --fresh) to resume"
+}
+
+/// A word as a POSIX shell reads it back: as it is when it is plain, else in single quotes.
+func shellQuoted(_ word: String) -> String {
+    let plain = !word.isEmpty && word.unicodeScalars.allSatisfy { $0.isASCII && (CharacterSet.alphanumerics.contains($0) || "-_./=:,+@%".unicodeScalars.contains($0)) }
+    return plain ? word : "'" + word.replacingOccurrences(of: "'", with: "'\\''") + "'"
+}
+
+/// `reproduced learning_rate=0.1,seed=0 in results/x/reproduced/…/: identical to results/x/runs/…/`.
+func reproductionLine(_ reproduction: Reproduction) -> String {
+    let head = "reproduced \(reproduction.run) in \(reproduction.folder)/"
+    switch reproduction.verdict {
+    case .identical:
+        return "\(head): identical to \(reproduction.original)/ (curve.csv, model.json and config.json byte for byte)"
+    case .differs(let files):
+        return "\(head): differs from \(reproduction.original)/ in \(files.joined(separator: ", "))"
+    case .noOriginal:
+        return "\(head); no finished original at \(reproduction.original)/ to compare with"
+    }
 }
 
 /// Loads and validates every experiment file, printing every mistake; nil when any file is invalid

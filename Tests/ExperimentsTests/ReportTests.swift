@@ -25,7 +25,7 @@ final class ReportTests: XCTestCase {
     }
 
     func testGridPointsGroupSeedsAndMarkTheBest() {
-        let results = ResultsFolder(folder: "/nowhere", name: "t", description: nil, sweepPaths: ["optimizer.learning_rate"], runs: [
+        let results = ResultsFolder(folder: ExperimentFolder(path: "/nowhere"), name: "t", description: nil, sweepPaths: ["optimizer.learning_rate"], runs: [
             row("a0", ["0.01"], seed: 0, train: 0.5, validation: 0.6),
             row("a1", ["0.01"], seed: 1, train: 0.7, validation: 0.8),
             row("b0", ["0.1"], seed: 0, train: 0.1, validation: 0.2),

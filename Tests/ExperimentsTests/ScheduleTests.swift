@@ -226,7 +226,7 @@ final class ScheduleTests: XCTestCase {
                                                        validationAccuracy: nil, gradientNorms: [1], learningRate: $0.element) }
             let run = RunSummary(run: "seed=0", sweepLabels: [], seed: 0, status: .completed, epochs: rates.count, trainLoss: 0.5,
                                  validationLoss: nil, bestValidationLoss: nil, bestEpoch: rates.count, trainAccuracy: nil, validationAccuracy: nil)
-            return ResultsFolder(folder: "/nowhere", name: "r", description: nil, sweepPaths: [], runs: [run], curves: ["seed=0": curve])
+            return ResultsFolder(folder: ExperimentFolder(path: "/nowhere"), name: "r", description: nil, sweepPaths: [], runs: [run], curves: ["seed=0": curve])
         }
         XCTAssert(Report(results([0.1, 0.05, 0.025])).charts.contains { $0.file == "learning-rate-schedule.svg" })
         XCTAssertFalse(Report(results([0.1, 0.1, 0.1])).charts.contains { $0.file == "learning-rate-schedule.svg" })

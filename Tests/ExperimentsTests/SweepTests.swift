@@ -90,6 +90,21 @@ final class SweepTests: XCTestCase {
         XCTAssertNotEqual(name, runName(axes: [long], choice: [0], seed: 1))
     }
 
+    /// Labels are unique within their axis as folder names compare them (case
+    /// aside), so run names are unique by construction.
+    func testLabelsThatWouldClashAreToldApart() {
+        func strings(_ texts: [String]) -> [JSONNode] { texts.map { JSONNode(.string($0), at: SourceLocation(line: 1, column: 1)) } }
+        XCTAssertEqual(uniqueLabels(strings(["x", "x", "x_2"])), ["x_1", "x_2_2", "x_2"])
+        XCTAssertEqual(uniqueLabels(strings(["a b", "a_b", "A_B", "c"])), ["a b_1", "a_b_2", "A_B_3", "c"])
+        XCTAssertEqual(uniqueLabels(strings(["relu", "tanh"])), ["relu", "tanh"])
+        // "," and "=" only ever separate a name's parts: a label cannot mimic another axis.
+        let location = SourceLocation(line: 1, column: 1)
+        let a = SweepAxis(path: "a", keyLocation: location, values: [], labels: ["x,b=y", "x"])
+        let b = SweepAxis(path: "b", keyLocation: location, values: [], labels: ["z", "y,b=z"])
+        XCTAssertNotEqual(runName(axes: [a, b], choice: [0, 0], seed: 0), runName(axes: [a, b], choice: [1, 1], seed: 0))
+        XCTAssertEqual(runName(axes: [a, b], choice: [0, 0], seed: 0), "a=x_b_y,b=z,seed=0")
+    }
+
     /// A run's resolved document, loaded on its own, is the same run.
     func testResolvedRunsReproduceThemselves() throws {
         let e = try experiment(sweep: #"{"optimizer.learning_rate": {"log": [0.01, 1], "count": 3}, "model.activation": ["tanh", "relu"]}"#,

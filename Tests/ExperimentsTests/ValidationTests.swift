@@ -27,7 +27,7 @@ final class ValidationTests: XCTestCase {
         ("a section key at the top level", 2, #"  "name": "t", "epoch": 3,"#,
          [#"t.json:2:16: error: epoch: unknown key "epoch" at the top level; it belongs in "training" (spelled "epochs")"#]),
         ("an unknown top-level key", 2, #"  "name": "t", "colour": 3,"#,
-         [#"t.json:2:16: error: colour: unknown key "colour" (allowed here: $schema, name, description, data, model, loss, optimizer, training, seeds, sweep)"#]),
+         [#"t.json:2:16: error: colour: unknown key "colour" (allowed here: $schema, name, description, data, model, loss, optimizer, training, seeds, sweep, run)"#]),
         ("missing epochs", 7, #"  "training": {"batch_size": 8}"#,
          [#"t.json:7:15: error: training: missing required key "epochs""#]),
         ("a missing section", 3, "",

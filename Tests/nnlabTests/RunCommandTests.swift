@@ -145,18 +145,35 @@ final class RunCommandTests: XCTestCase {
         XCTAssertFalse(summary.contains("1000"))
     }
 
-    /// A run's config.json, run on its own, reproduces its curve byte for byte.
-    func testAConfigAloneReproducesItsRun() throws {
+    /// A run's config.json, run on its own, trains the run again beside the
+    /// original, says the two are identical, and leaves the experiment's results as they were.
+    func testAConfigAloneReproducesItsRunWithoutTouchingItsExperiment() throws {
         try write(sweep)
         XCTAssertEqual(try runTool(["run", "--output", "out", "--quiet"], in: folder).status, 0)
-        let run = "out/small/runs/learning_rate=0.3,activation=relu,seed=1"
-        let alone = try runTool(["run", "\(run)/config.json", "--output", "alone", "--quiet"], in: folder)
+        let before = try tree(folder.appendingPathComponent("out"))
+        let run = "learning_rate=0.3,activation=relu,seed=1"
+        let alone = try runTool(["run", "out/small/runs/\(run)/config.json", "--output", "out"], in: folder)
         XCTAssertEqual(alone.status, 0, alone.stderr)
-        let original = try Data(contentsOf: folder.appendingPathComponent("\(run)/curve.csv"))
-        let copy = try Data(contentsOf: folder.appendingPathComponent("alone/small/runs/seed=1/curve.csv"))
-        XCTAssertEqual(copy, original)
-        XCTAssertEqual(try Data(contentsOf: folder.appendingPathComponent("alone/small/runs/seed=1/model.json")),
-                       try Data(contentsOf: folder.appendingPathComponent("\(run)/model.json")))
+        XCTAssert(alone.stdout.contains("reproduced \(run) in out/small/reproduced/\(run)/: identical to out/small/runs/\(run)/"), alone.stdout)
+        var after = try tree(folder.appendingPathComponent("out"))
+        for file in ["curve.csv", "model.json", "config.json"] {
+            XCTAssertEqual(after.removeValue(forKey: "small/reproduced/\(run)/\(file)"), before["small/runs/\(run)/\(file)"], file)
+        }
+        XCTAssertEqual(after, before, "the experiment's runs, summary, report and index are untouched")
+
+        // Into another results folder, with no original there: said so.
+        let elsewhere = try runTool(["run", "out/small/runs/\(run)/config.json", "--output", "alone"], in: folder)
+        XCTAssertEqual(elsewhere.status, 0, elsewhere.stderr)
+        XCTAssert(elsewhere.stdout.contains("no finished original at alone/small/runs/\(run)/"), elsewhere.stdout)
+        XCTAssertEqual(try Data(contentsOf: folder.appendingPathComponent("alone/small/reproduced/\(run)/curve.csv")),
+                       before["small/runs/\(run)/curve.csv"])
+        // A config.json is a run of its own: no sweep, one seed.
+        let config = try String(contentsOf: folder.appendingPathComponent("out/small/runs/\(run)/config.json"), encoding: .utf8)
+        XCTAssert(config.hasSuffix(",\n  \"run\": \"\(run)\"\n}\n"), config)
+        try write(config.replacingOccurrences(of: "\"seeds\": [1]", with: "\"seeds\": [1, 2]"), as: "two.json")
+        let two = try runTool(["check", "experiments/two.json"], in: folder)
+        XCTAssertEqual(two.status, 2)
+        XCTAssert(two.stderr.contains("error: seeds: a run's config (a file with \"run\") has one seed, found 2"), two.stderr)
     }
 
     /// CSV data is found again from a run's config.json, wherever the results are.
@@ -248,8 +265,16 @@ final class RunCommandTests: XCTestCase {
         let kept = finishedRuns(runs)
         XCTAssertGreaterThanOrEqual(kept, 2)
         XCTAssertLessThan(kept, 16)
-        XCTAssertFalse(try tree(folder.appendingPathComponent("out")).keys.contains { $0.contains(".tmp") })
-        XCTAssertFalse(FileManager.default.fileExists(atPath: folder.appendingPathComponent("out/long/summary.csv").path))
+        let partial = try tree(folder.appendingPathComponent("out"))
+        XCTAssertFalse(partial.keys.contains { $0.contains(".tmp") })
+        // What finished is published: the summary lists the kept runs, the report and the index say it is partial.
+        let summary = String(decoding: try XCTUnwrap(partial["long/summary.csv"]), as: UTF8.self)
+        XCTAssertEqual(summary.split(separator: "\n").count, kept + 1)
+        let markdown = String(decoding: try XCTUnwrap(partial["long/report.md"]), as: UTF8.self)
+        XCTAssert(markdown.hasPrefix("# long\n\n> **Partial report: \(kept) of 16 runs are finished. Incomplete grid point: all runs (\(kept) of 16 seeds)."), markdown)
+        XCTAssert(String(decoding: try XCTUnwrap(partial["long/report.html"]), as: UTF8.self).contains("<p class=\"partial\">Partial report: \(kept) of 16 runs"))
+        XCTAssert(String(decoding: try XCTUnwrap(partial["index.html"]), as: UTF8.self).contains("partial: \(kept) of 16 runs finished"))
+        XCTAssert(stderr.contains("partial results published in out/long/"), stderr)
 
         let resumed = try runTool(["run", "--output", "out", "--jobs", "2"], in: folder)
         XCTAssertEqual(resumed.status, 0, resumed.stderr)
@@ -259,6 +284,134 @@ final class RunCommandTests: XCTestCase {
         a["long/timings.csv"] = nil
         b["long/timings.csv"] = nil
         XCTAssertEqual(a, b)
+    }
+
+    /// After --fresh, the interrupted run's hint names a command that resumes: the same one without --fresh.
+    func testAfterFreshTheInterruptHintResumes() throws {
+        try write("""
+            {"name": "long", "data": {"source": "moons", "samples": 100}, "model": {"hidden": [16]},
+             "loss": "binary_cross_entropy", "optimizer": {"name": "adam", "learning_rate": 0.01},
+             "training": {"epochs": 100, "batch_size": 8}, "seeds": 16}
+            """, as: "long.json")
+        let (status, stderr) = try interrupt(["run", "experiments/long.json", "--fresh", "--output", "my out", "--jobs", "1"],
+                                             after: 1, runs: folder.appendingPathComponent("my out/long/runs"))
+        XCTAssertEqual(status, 130, stderr)
+        XCTAssert(stderr.contains("run 'nnlab run experiments/long.json --output 'my out' --jobs 1' (without --fresh) to resume"), stderr)
+    }
+
+    /// Deleting every published file of a finished experiment and running
+    /// `nnlab report` gives the same bytes back; so does publishing a folder
+    /// whose runs are there but nothing was published.
+    func testReportRebuildsPublishedFilesByteForByte() throws {
+        try write(sweep)
+        XCTAssertEqual(try runTool(["run", "--output", "out", "--quiet"], in: folder).status, 0)
+        let root = folder.appendingPathComponent("out")
+        let before = try tree(root)
+        for file in ["small/summary.csv", "small/report.md", "small/report.html", "small/charts", "index.html", "small/timings.csv"] {
+            try FileManager.default.removeItem(at: root.appendingPathComponent(file))
+        }
+        let rebuilt = try runTool(["report", "out/small"], in: folder)
+        XCTAssertEqual(rebuilt.status, 0, rebuilt.stderr)
+        var after = try tree(root)
+        // The seconds are gone with timings.csv: every run is listed, its time blank.
+        let timings = String(decoding: try XCTUnwrap(after.removeValue(forKey: "small/timings.csv")), as: UTF8.self)
+        let runs = String(decoding: before["small/timings.csv"]!, as: UTF8.self).split(separator: "\n").dropFirst()
+            .map { String($0[..<$0.lastIndex(of: ",")!]) + "," }
+        XCTAssertEqual(timings, "run,seconds\n" + runs.joined(separator: "\n") + "\n")
+        var expected = before
+        expected["small/timings.csv"] = nil
+        XCTAssertEqual(after, expected)
+    }
+
+    /// A run missing on disk (a run folder deleted, or never finished): `nnlab
+    /// report` publishes the others, the report says which grid point is incomplete.
+    func testReportPublishesPartialResults() throws {
+        try write(sweep)
+        XCTAssertEqual(try runTool(["run", "--output", "out", "--quiet"], in: folder).status, 0)
+        let root = folder.appendingPathComponent("out")
+        try FileManager.default.removeItem(at: root.appendingPathComponent("small/runs/learning_rate=0.3,activation=tanh,seed=1/config.json"))
+        let result = try runTool(["report", "out"], in: folder)
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssert(result.stdout.contains("partial: 11 of 12 runs finished"), result.stdout)
+        let summary = try String(contentsOf: root.appendingPathComponent("small/summary.csv"), encoding: .utf8)
+        XCTAssertEqual(summary.split(separator: "\n").count, 12)
+        XCTAssertFalse(summary.contains("learning_rate=0.3,activation=tanh,seed=1"))
+        let markdown = try String(contentsOf: root.appendingPathComponent("small/report.md"), encoding: .utf8)
+        XCTAssert(markdown.contains("Partial report: 11 of 12 runs are finished. Incomplete grid point: learning_rate=0.3, activation=tanh (1 of 2 seeds)."), markdown)
+        let row = try XCTUnwrap(markdown.split(separator: "\n").first { $0.hasPrefix("|") && $0.contains("learning_rate=0.3, activation=tanh") })
+        XCTAssert(row.contains("1 of 2"), String(row))
+        // The next run trains the missing one, and everything is as after an uninterrupted run.
+        XCTAssertEqual(try runTool(["run", "--output", "out", "--quiet"], in: folder).status, 0)
+        XCTAssertEqual(try runTool(["run", "--output", "fresh", "--quiet"], in: folder).status, 0)
+        var a = try tree(root), b = try tree(folder.appendingPathComponent("fresh"))
+        a["small/timings.csv"] = nil
+        b["small/timings.csv"] = nil
+        XCTAssertEqual(a, b)
+    }
+
+    /// Temporary files a killed writer left are removed by the next run into
+    /// that folder, and never published as results.
+    func testTemporaryFilesOfAKilledRunAreRemoved() throws {
+        try write(sweep)
+        XCTAssertEqual(try runTool(["run", "--output", "out", "--quiet"], in: folder).status, 0)
+        let root = folder.appendingPathComponent("out/small")
+        let run = root.appendingPathComponent("runs/learning_rate=0.01,activation=relu,seed=0")
+        try FileManager.default.removeItem(at: run.appendingPathComponent("config.json"))
+        for stray in [run.appendingPathComponent("curve.csv.tmp-otherhost-4242"), run.appendingPathComponent("config.json.tmp-otherhost-4242"),
+                      root.appendingPathComponent("summary.csv.tmp-otherhost-4242"), root.appendingPathComponent("charts/loss-curves.svg.tmp-x-1")] {
+            try Data(repeating: 65, count: 1000).write(to: stray)
+        }
+        let result = try runTool(["run", "--output", "out"], in: folder)
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssert(result.stdout.contains("12 runs (1 trained, 11 already done"), result.stdout)
+        XCTAssertEqual(try tree(folder.appendingPathComponent("out")).keys.filter { $0.contains(".tmp-") }, [])
+    }
+
+    /// Resume is keyed on a CSV file's contents too: the same path with other data trains again.
+    func testResumeRetrainsWhenTheCSVDataChanged() throws {
+        let data = folder.appendingPathComponent("xor.csv")
+        try "a,b,label\n0,0,0\n0,1,1\n1,0,1\n1,1,0\n".write(to: data, atomically: true, encoding: .utf8)
+        try write("""
+            {"name": "csv", "data": {"source": "csv", "path": "../xor.csv", "target": "label", "validation_split": 0},
+             "model": {"hidden": [3]}, "loss": "mse", "optimizer": {"name": "sgd", "learning_rate": 0.5}, "training": {"epochs": 3}, "seeds": 2}
+            """, as: "csv.json")
+        XCTAssertEqual(try runTool(["run", "--output", "out", "--quiet"], in: folder).status, 0)
+        let config = try String(contentsOf: folder.appendingPathComponent("out/csv/runs/seed=0/config.json"), encoding: .utf8)
+        XCTAssert(config.contains(#""sha256": "ec748bb69eaf1250d07a7ade19a364885dff8d7dde5b2a7288de12e3a21488ba""#), config)
+        XCTAssert(try runTool(["run", "--output", "out"], in: folder).stdout.contains("2 runs (0 trained, 2 already done)"))
+        try "a,b,label\n0,0,1\n0,1,1\n1,0,1\n1,1,0\n".write(to: data, atomically: true, encoding: .utf8)
+        let again = try runTool(["run", "--output", "out"], in: folder)
+        XCTAssert(again.stdout.contains("2 runs (2 trained)"), again.stdout)
+        // The old config no longer checks: it records other contents.
+        try config.write(to: folder.appendingPathComponent("out/csv/runs/seed=0/old.json"), atomically: true, encoding: .utf8)
+        let check = try runTool(["check", "out/csv/runs/seed=0/old.json"], in: folder)
+        XCTAssertEqual(check.status, 2)
+        XCTAssert(check.stderr.contains("error: data.sha256: xor.csv is not the file this was made from: its SHA-256 is "), check.stderr)
+    }
+
+    /// Run names are unique by construction: labels that read the same as
+    /// folder names (case aside) are told apart, and no run's results are lost.
+    func testClashingLabelsGetTheirOwnRunFolders() throws {
+        try "a b,a_b,A_B,x,y\n0,1,1,0,0\n1,0,0,1,1\n1,1,1,1,0\n0,0,0,0,1\n".write(to: folder.appendingPathComponent("t.csv"), atomically: true, encoding: .utf8)
+        try write("""
+            {"name": "clash", "data": {"source": "csv", "path": "../t.csv", "target": "y", "validation_split": 0},
+             "model": {"hidden": []}, "loss": "mse", "optimizer": {"name": "sgd", "learning_rate": 0.5}, "training": {"epochs": 2},
+             "sweep": {"data.target": ["a b", "a_b", "A_B", "x"]}}
+            """, as: "clash.json")
+        let result = try runTool(["run", "--output", "out", "--jobs", "2"], in: folder)
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let runs = try FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent("out/clash/runs").path).sorted()
+        XCTAssertEqual(runs, ["target=A_B_3,seed=0", "target=a_b_1,seed=0", "target=a_b_2,seed=0", "target=x,seed=0"])
+        let summary = try String(contentsOf: folder.appendingPathComponent("out/clash/summary.csv"), encoding: .utf8)
+        XCTAssertEqual(summary.split(separator: "\n").count, 5)
+    }
+
+    /// An experiment may not take the name of a file of the results folder.
+    func testNamesOfTheResultsTreeAreRefused() throws {
+        try write(sweep.replacingOccurrences(of: "\"small\"", with: "\"Index.html\""))
+        let result = try runTool(["check"], in: folder)
+        XCTAssertEqual(result.status, 2)
+        XCTAssert(result.stderr.contains(#"experiments/small.json:1:10: error: name: "Index.html" is the name of a file of the results folder; choose another name"#), result.stderr)
     }
 
     /// On a terminal, progress is one live line with a bar, the count, elapsed time and time left.
@@ -296,6 +449,23 @@ final class RunCommandTests: XCTestCase {
             }
         }
         return files
+    }
+
+    /// Runs the tool, interrupts it with SIGINT once `after` runs are finished, and returns its status and stderr.
+    func interrupt(_ arguments: [String], after: Int, runs: URL) throws -> (Int32, String) {
+        let process = Process()
+        process.executableURL = productsDirectory.appendingPathComponent("nnlab")
+        process.arguments = arguments
+        process.currentDirectoryURL = folder
+        let errors = Pipe()
+        process.standardError = errors
+        process.standardOutput = Pipe()
+        try process.run()
+        let deadline = Date().addingTimeInterval(120)
+        while finishedRuns(runs) < after && Date() < deadline { usleep(20_000) }
+        process.interrupt()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self))
     }
 
     func finishedRuns(_ runs: URL) -> Int {

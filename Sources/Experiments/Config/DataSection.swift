@@ -37,6 +37,18 @@ public final class CSVCache: @unchecked Sendable {
         loaded[key] = result
         return result
     }
+
+    private var digests: [String: String] = [:]
+
+    /// The SHA-256 of the file's bytes (empty when it cannot be read), computed once per path.
+    public func digest(path: String) -> String {
+        lock.lock()
+        defer { lock.unlock() }
+        if let digest = digests[path] { return digest }
+        let digest = FileManager.default.contents(atPath: path).map(SHA256.hex) ?? ""
+        digests[path] = digest
+        return digest
+    }
 }
 
 /// The sources and the keys each one takes besides the common ones.
@@ -48,7 +60,7 @@ private let sourceKeys: [(String, [String])] = [
     ("blobs", ["samples", "noise", "classes", "features"]),
     ("sine", ["samples", "noise"]),
     ("inline", ["inputs", "labels", "targets"]),
-    ("csv", ["path", "target", "task"]),
+    ("csv", ["path", "target", "task", "sha256"]),
 ]
 private let commonDataKeys = ["source", "validation_split", "seed", "standardize"]
 
@@ -231,12 +243,15 @@ func readRows(_ node: JSONNode, path: String, sink: DiagnosticSink) -> [[Double]
     return ok ? result : nil
 }
 
-/// `path`, `target` and `task`; the file is loaded to check its columns.
+/// `path`, `target`, `task` and `sha256`; the file is loaded to check its
+/// columns. `sha256`, when given (a run's config.json records it), must be the
+/// digest of the file's bytes: a run is only reproduced from the data it was made from.
 private func readCSV(_ reader: inout ObjectReader, baseDirectory: String, sink: DiagnosticSink,
                      cache: CSVCache) -> (DataSource?, DataShape?) {
     let path = reader.string("path", required: true)
     let target = reader.string("target", required: true)
     let task = reader.choice("task", kind: "task", LearningTask.Kind.allCases.map { ($0.rawValue, $0) }, default: .classification)
+    let recorded = reader.string("sha256")
     guard let path, let target, let task else { return (nil, nil) }
     let pathNode = reader.node.member("path")!.value
     guard !path.isEmpty else {
@@ -255,7 +270,13 @@ private func readCSV(_ reader: inout ObjectReader, baseDirectory: String, sink: 
         case .classification(let classNames): targets = .classes(classNames.count)
         case .regression: targets = .regression(width: dataset.targets?.columns ?? 1)
         }
-        return (.csv(path: opened, displayPath: shown, target: target, task: task),
+        let digest = cache.digest(path: opened)
+        if let recorded, recorded != digest, let node = reader.node.member("sha256")?.value {
+            sink.error(at: node.location, "data.sha256",
+                       "\(shown) is not the file this was made from: its SHA-256 is \(digest), expected \(recorded)")
+            return (nil, nil)
+        }
+        return (.csv(path: opened, displayPath: shown, target: target, task: task, sha256: digest),
                 DataShape(features: dataset.inputs.columns, samples: dataset.count, targets: targets))
     }
 }

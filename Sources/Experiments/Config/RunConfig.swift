@@ -42,8 +42,9 @@ public enum DataSource: Sendable, Equatable {
     case blobs(samples: Int, classes: Int, features: Int)
     case sine(samples: Int)
     case inline(inputs: [[Double]], labels: [Int]?, targets: [[Double]]?)
-    /// `path` as the process opens it; `displayPath` as the file wrote it.
-    case csv(path: String, displayPath: String, target: String, task: LearningTask.Kind)
+    /// `path` as the process opens it; `displayPath` as the file wrote it;
+    /// `sha256` the digest of the file's bytes (recorded in config.json).
+    case csv(path: String, displayPath: String, target: String, task: LearningTask.Kind, sha256: String)
 
     /// The `source` name in experiment files.
     public var name: String {

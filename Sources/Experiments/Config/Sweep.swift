@@ -142,12 +142,23 @@ func label(of node: JSONNode) -> String {
     }
 }
 
-/// Labels made unique within an axis: a repeated label gets its position, "sgd_1", "sgd_3".
-private func uniqueLabels(_ values: [JSONNode]) -> [String] {
+/// Labels made unique within an axis, compared as run names compare them
+/// (`folderText`, without case: file systems on macOS and Windows ignore it).
+/// A label that repeats gets its position, `sgd_1`, `sgd_3`; where that too is
+/// taken (`x`, `x`, `x_2`), the position again, `x_2_2`. Labels that do not repeat stay as they are.
+func uniqueLabels(_ values: [JSONNode]) -> [String] {
     let labels = values.map(label(of:))
+    func key(_ label: String) -> String { folderText(label).lowercased() }
     var counts: [String: Int] = [:]
-    for l in labels { counts[l, default: 0] += 1 }
-    return labels.enumerated().map { index, l in counts[l]! > 1 ? "\(l)_\(index + 1)" : l }
+    for l in labels { counts[key(l), default: 0] += 1 }
+    var taken = Set(labels.map(key).filter { counts[$0] == 1 })
+    return labels.enumerated().map { index, l in
+        guard counts[key(l)]! > 1 else { return l }
+        var candidate = "\(l)_\(index + 1)"
+        while taken.contains(key(candidate)) { candidate += "_\(index + 1)" }
+        taken.insert(key(candidate))
+        return candidate
+    }
 }
 
 /// Replaces (or adds) the value at a dotted path, creating objects on the way.
@@ -164,32 +175,3 @@ func substitute(_ root: JSONNode, path: ArraySlice<String>, with value: JSONNode
     return JSONNode(.object(members), at: root.location)
 }
 
-/// A run's folder name: `learning_rate=0.01,activation=relu,seed=2` — each axis
-/// by the last part of its path (the whole path where two axes share it), then
-/// the seed (`data.seed` keeps its whole path). Characters other than letters, digits and `.,=+-_` become `_`; a
-/// name longer than 120 characters is cut and ends in a hash of the whole name.
-func runName(axes: [SweepAxis], choice: [Int], seed: Int) -> String {
-    let lastParts = axes.map { $0.path.split(separator: ".").last.map(String.init) ?? $0.path }
-    var parts: [String] = []
-    for (axisIndex, axis) in axes.enumerated() {
-        let shared = lastParts.filter { $0 == lastParts[axisIndex] }.count > 1 || lastParts[axisIndex] == "seed"
-        parts.append("\(shared ? axis.path : lastParts[axisIndex])=\(axis.labels[choice[axisIndex]])")
-    }
-    parts.append("seed=\(seed)")
-    let name = String(parts.joined(separator: ",").unicodeScalars.map { scalar -> Character in
-        let c = Character(scalar)
-        return scalar.isASCII && (c.isLetter || c.isNumber || ".,=+-_".contains(c)) ? c : "_"
-    })
-    guard name.count > 120 else { return name }
-    var hash: UInt64 = 0xCBF2_9CE4_8422_2325  // FNV-1a
-    for byte in name.utf8 {
-        hash = (hash ^ UInt64(byte)) &* 0x100_0000_01B3
-    }
-    return String(name.prefix(103)) + "~" + String(hash, radix: 16).leftPadded(to: 16)
-}
-
-private extension String {
-    func leftPadded(to width: Int) -> String {
-        count >= width ? self : String(repeating: "0", count: width - count) + self
-    }
-}

@@ -13,7 +13,7 @@ public enum LRFindFolder {
 
     /// The folder of the experiment's range test under `output`.
     public static func folder(output: String, experiment: String) -> String {
-        joinFilePath(joinFilePath(output, experiment), "lr-find")
+        ResultsTree(root: output).experiment(experiment).lrFind
     }
 
     public static func csv(_ result: LearningRateFinder.Result) -> String {

@@ -51,14 +51,10 @@ public struct GridPoint: Sendable {
             if groups[run.sweepLabels] == nil { order.append(run.sweepLabels) }
             groups[run.sweepLabels, default: []].append(run)
         }
-        let shortPaths = results.sweepPaths.map { path in
-            let last = String(path.split(separator: ".").last ?? Substring(path))
-            return results.sweepPaths.filter { $0.hasSuffix("." + last) || $0 == last }.count > 1 ? path : last
-        }
         return order.map { labels in
             let runs = groups[labels]!
             let kept = runs.filter { $0.status != .diverged }
-            let name = labels.isEmpty ? "all runs" : zip(shortPaths, labels).map { "\($0)=\($1)" }.joined(separator: ", ")
+            let name = GridPoint.name(labels: labels, sweepPaths: results.sweepPaths)
             return GridPoint(labels: labels, name: name, runs: runs, diverged: runs.count - kept.count,
                              finalTrainLoss: MeanStd(kept.map(\.trainLoss)),
                              finalValidationLoss: MeanStd(kept.compactMap(\.validationLoss)),
@@ -66,6 +62,17 @@ public struct GridPoint: Sendable {
                              trainAccuracy: MeanStd(kept.compactMap(\.trainAccuracy)),
                              validationAccuracy: MeanStd(kept.compactMap(\.validationAccuracy)))
         }
+    }
+
+    /// `learning_rate=0.1, activation=relu` (each path by its last part unless two
+    /// share it), or "all runs" without a sweep.
+    static func name(labels: [String], sweepPaths: [String]) -> String {
+        guard !labels.isEmpty else { return "all runs" }
+        let shortPaths = sweepPaths.map { path in
+            let last = String(path.split(separator: ".").last ?? Substring(path))
+            return sweepPaths.filter { $0.hasSuffix("." + last) || $0 == last }.count > 1 ? path : last
+        }
+        return zip(shortPaths, labels).map { "\($0)=\($1)" }.joined(separator: ", ")
     }
 
     /// The index of the best grid point: the lowest score (ties: the first); nil when every point diverged.

@@ -32,7 +32,25 @@ public struct Report: Sendable {
             parts.append(points.count > 1 ? "best \(point.name) (\(which) loss \(loss))" : "\(which) loss \(loss)")
         }
         if diverged > 0 { parts.append("\(diverged) diverged") }
+        if results.isPartial { parts.append("partial: \(results.runs.count) of \(results.plannedRuns) runs finished") }
         return parts.joined(separator: "; ")
+    }
+
+    /// For partial results, what the report says first: how many runs are
+    /// finished and which grid points are incomplete (at most 20 named).
+    var partialNote: String? {
+        guard results.isPartial else { return nil }
+        var text = "Partial report: \(results.runs.count) of \(results.plannedRuns) runs are finished."
+        let incomplete = results.incompletePoints
+        if !results.sweepPaths.isEmpty || results.seedsPerPoint > 1 {
+            let shown = incomplete.prefix(20).map { point -> String in
+                let name = GridPoint.name(labels: point.labels, sweepPaths: results.sweepPaths)
+                return "\(name) (\(point.finished) of \(results.seedsPerPoint) seed\(results.seedsPerPoint == 1 ? "" : "s"))"
+            }
+            let more = incomplete.count > 20 ? ", and \(incomplete.count - 20) more" : ""
+            text += " Incomplete grid point\(incomplete.count == 1 ? "" : "s"): \(shown.joined(separator: ", "))\(more)."
+        }
+        return text + " Run the experiment again to train the missing runs (finished runs are kept); the report is rebuilt then."
     }
 
     static let boundaryCaption = "Each chart is the best seed of its grid point (the lowest final loss among the seeds that did not diverge); the shading is the network's output over the plane, the points are the data, training and validation."
@@ -48,7 +66,8 @@ public struct Report: Sendable {
         header.append("diverged")
         let rows = points.map { point -> [String] in
             func cell(_ value: MeanStd?) -> String { value?.text ?? "—" }
-            var row = [point.name, String(point.runs.count), cell(point.finalTrainLoss)]
+            let seeds = point.runs.count < results.seedsPerPoint ? "\(point.runs.count) of \(results.seedsPerPoint)" : String(point.runs.count)
+            var row = [point.name, seeds, cell(point.finalTrainLoss)]
             if hasValidation { row += [cell(point.finalValidationLoss), cell(point.bestValidationLoss)] }
             if hasAccuracy { row += [cell(point.trainAccuracy)] + (hasValidation ? [cell(point.validationAccuracy)] : []) }
             row.append(point.diverged == 0 ? "" : "\(point.diverged) of \(point.runs.count)")
@@ -65,6 +84,7 @@ public struct Report: Sendable {
 
     public func markdown() -> String {
         var text = "# \(results.name)\n\n"
+        if let partialNote { text += "> **\(partialNote)**\n\n" }
         if let description = results.description { text += "\(description)\n\n" }
         text += "\(summaryLine).\n\n## Runs\n\n"
         let (header, rows) = table()
@@ -76,11 +96,11 @@ public struct Report: Sendable {
         }
         text += "\n\(tableNote)\n"
         for chart in charts {
-            text += "\n## \(chart.heading)\n\n![\(chart.heading)](charts/\(chart.file))\n\n\(chart.caption)\n"
+            text += "\n## \(chart.heading)\n\n![\(chart.heading)](\(ExperimentFolder.chartLink(chart.file)))\n\n\(chart.caption)\n"
         }
         if !boundaries.isEmpty {
             text += "\n## Decision boundaries\n\n"
-            text += boundaries.map { "![\($0.heading)](charts/\($0.file))" }.joined(separator: "\n") + "\n\n\(Report.boundaryCaption)\n"
+            text += boundaries.map { "![\($0.heading)](\(ExperimentFolder.chartLink($0.file)))" }.joined(separator: "\n") + "\n\n\(Report.boundaryCaption)\n"
         }
         return text
     }
@@ -90,6 +110,7 @@ public struct Report: Sendable {
     public func html() -> String {
         let (header, rows) = table()
         var body = "<h1>\(escapeHTML(results.name))</h1>\n"
+        if let partialNote { body += "<p class=\"partial\">\(escapeHTML(partialNote))</p>\n" }
         if let description = results.description { body += "<p class=\"description\">\(escapeHTML(description))</p>\n" }
         body += "<p>\(escapeHTML(summaryLine)).</p>\n<h2>Runs</h2>\n<div class=\"table\"><table>\n<thead><tr>"
         body += header.map { "<th>\(escapeHTML($0))</th>" }.joined() + "</tr></thead>\n<tbody>\n"
@@ -113,33 +134,37 @@ public struct Report: Sendable {
         return htmlPage(title: "nnlab: \(results.name)", body: body)
     }
 
-    /// Writes `report.md`, `report.html` and `charts/*.svg` into the results folder.
+    /// Writes `charts/*.svg`, `report.md` and `report.html` into the results
+    /// folder; charts of an earlier report that this one does not have are removed.
     public func write() throws(WriteError) {
         let folder = results.folder
-        for chart in charts + boundaries {
-            try ResultFiles.write(chart.svg, to: joinFilePath(joinFilePath(folder, "charts"), chart.file))
+        let files = Set((charts + boundaries).map(\.file))
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: folder.charts)) ?? [] where !files.contains(name) {
+            unlink(folder.chart(name))
         }
-        try ResultFiles.write(markdown(), to: joinFilePath(folder, "report.md"))
-        try ResultFiles.write(html(), to: joinFilePath(folder, "report.html"))
+        for chart in charts + boundaries {
+            try ResultFiles.write(chart.svg, to: folder.chart(chart.file))
+        }
+        try ResultFiles.write(markdown(), to: folder.reportMarkdown)
+        try ResultFiles.write(html(), to: folder.reportHTML)
     }
 }
 
-/// `results/index.html`: every experiment's report with its one-line summary.
+/// `results/index.html`: every experiment's report with its one-line summary;
+/// partial results say so. Only reports that exist are linked.
 public enum IndexPage {
-    /// Rebuilds the index of `output` from the experiment folders in it (those with a summary).
-    public static func write(output: String) throws(WriteError) {
-        let names = ((try? FileManager.default.contentsOfDirectory(atPath: output)) ?? []).sorted()
+    /// Rebuilds the index of `tree` from the experiment folders in it that have a report.
+    public static func write(_ tree: ResultsTree) throws(WriteError) {
         var items: [String] = []
-        for name in names {
-            let folder = joinFilePath(output, name)
-            guard FileManager.default.fileExists(atPath: joinFilePath(folder, "report.html")),
-                  let results = ResultsFolder.read(folder, curves: false) else { continue }
+        for folder in tree.experimentFolders() where folder.hasReport {
+            guard let results = ResultsFolder.read(folder, curves: false) else { continue }
             let line = Report.summaryLine(of: results)
             let description = results.description.map { "<br><span class=\"description\">\(escapeHTML($0))</span>" } ?? ""
-            items.append("<li><a href=\"\(escapeHTML(name))/report.html\">\(escapeHTML(results.name))</a>: \(escapeHTML(line))\(description)</li>")
+            let link = escapeHTML(folder.name) + "/" + (folder.reportHTML as NSString).lastPathComponent
+            items.append("<li><a href=\"\(link)\">\(escapeHTML(results.name))</a>: \(escapeHTML(line))\(description)</li>")
         }
         let body = "<h1>nnlab results</h1>\n<ul class=\"index\">\n\(items.joined(separator: "\n"))\n</ul>\n"
-        try ResultFiles.write(htmlPage(title: "nnlab results", body: body), to: joinFilePath(output, "index.html"))
+        try ResultFiles.write(htmlPage(title: "nnlab results", body: body), to: tree.index)
     }
 }
 
@@ -191,6 +216,7 @@ func htmlPage(title: String, body: String) -> String {
     figure { margin: 1em 0; } svg { max-width: 100%; height: auto; }
     .grid { display: flex; flex-wrap: wrap; gap: 0.5em; } .grid figure { margin: 0; flex: 0 1 420px; }
     ul.index li { margin: 0.6em 0; }
+    .partial { background: #fff4d6; border-left: 4px solid #e0a800; padding: 0.5em 0.8em; font-weight: bold; }
     </style>
     </head>
     <body>

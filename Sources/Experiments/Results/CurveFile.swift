@@ -30,8 +30,8 @@ public enum CurveFile {
         guard rows.first == header(layers: layers), rows.count >= 2 else { return nil }
         var curve: [EpochRecord] = []
         for row in rows.dropFirst() {
-            guard row.count == 6 + layers, let epoch = Int(row[0]), let trainLoss = number(row[1]) else { return nil }
-            let norms = row[6...].map(number)
+            guard row.count == leadingColumns + layers, let epoch = Int(row[0]), let trainLoss = number(row[1]) else { return nil }
+            let norms = row[leadingColumns...].map(number)
             curve.append(EpochRecord(epoch: epoch, trainLoss: trainLoss, validationLoss: number(row[2]),
                                      trainAccuracy: number(row[3]), validationAccuracy: number(row[4]),
                                      gradientNorms: norms.contains(nil) ? nil : norms.map { $0! }, learningRate: number(row[5])))
@@ -48,5 +48,19 @@ public enum CurveFile {
         case "-inf": return -.infinity
         default: return Double(text)
         }
+    }
+}
+
+extension CurveFile {
+    public static func write(_ curve: [EpochRecord], layers: Int, to run: RunFolder) throws(WriteError) {
+        try ResultFiles.write(text(curve, layers: layers), to: run.curve)
+    }
+
+    /// A run's curve, its layer count read off the header; nil when missing or not a curve.
+    public static func read(_ run: RunFolder) -> [EpochRecord]? {
+        guard let data = ResultFiles.read(run.curve) else { return nil }
+        let text = String(decoding: data, as: UTF8.self)
+        let layers = text.prefix { $0 != "\n" }.split(separator: ",").filter { $0.hasPrefix("grad_norm_") }.count
+        return parse(text, layers: layers)
     }
 }

@@ -9,9 +9,35 @@ public struct WriteError: Error, Sendable, Equatable, CustomStringConvertible {
 }
 
 /// Writes result files so that an interrupted run never leaves a half-written
-/// file: each file goes to a temporary name in the same folder, then is renamed
-/// over the final name (an atomic rename on POSIX file systems).
+/// file: each file goes to a temporary name in the same folder,
+/// `<name>.tmp-<host>-<pid>` (unique across hosts sharing one file system), then
+/// is renamed over the final name (an atomic rename on POSIX file systems).
+/// A process killed before its rename leaves the temporary file behind; no
+/// reader opens such names, and the next writer into that folder removes them
+/// (`removeTemporaryFiles`).
 public enum ResultFiles {
+    /// The infix of every temporary name.
+    static let temporaryMarker = ".tmp-"
+
+    /// This process's temporary suffix: host and pid, so that shards on several
+    /// machines writing into one shared folder never pick the same name.
+    static let temporarySuffix: String = {
+        var buffer = [CChar](repeating: 0, count: 256)
+        let host = gethostname(&buffer, buffer.count) == 0
+            ? String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self) : "host"
+        let safe = String(host.unicodeScalars.map { $0.isASCII && (CharacterSet.alphanumerics.contains($0) || $0 == "-") ? Character($0) : "_" })
+        return temporaryMarker + safe + "-" + String(getpid())
+    }()
+
+    /// Removes the temporary files a killed writer left in `folder` (not its subfolders).
+    /// Only the folder's one writer calls this: a run's worker, or publish.
+    public static func removeTemporaryFiles(in folder: String) {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return }
+        for name in names where name.contains(temporaryMarker) {
+            unlink(joinFilePath(folder, name))
+        }
+    }
+
     /// Writes `text` to `path` atomically, creating the folder when needed.
     public static func write(_ text: String, to path: String) throws(WriteError) {
         try write(Data(text.utf8), to: path)
@@ -20,7 +46,7 @@ public enum ResultFiles {
     public static func write(_ data: Data, to path: String) throws(WriteError) {
         let folder = (path as NSString).deletingLastPathComponent
         try makeFolder(folder)
-        let temporary = "\(path).tmp-\(getpid())"
+        let temporary = path + temporarySuffix
         // A plain write: the rename below is what makes the file appear whole.
         // (Foundation's file writing adds an fsync per file, and createFile a
         // second temporary file and rename: writing a sweep's results cost as

@@ -31,7 +31,7 @@ extension DataConfig {
             return SyntheticData.blobs(samples: samples, classes: classes, features: features, noise: noise, seed: seed)
         case .sine(let samples): return SyntheticData.sine(samples: samples, noise: noise, seed: seed)
         case .inline(let inputs, let labels, let targets): return Dataset.inline(inputs: inputs, labels: labels, targets: targets)
-        case .csv(let path, let displayPath, let target, let task):
+        case .csv(let path, let displayPath, let target, let task, _):
             return try cache.dataset(path: path, displayPath: displayPath, target: target, task: task).get()
         }
     }

@@ -1,0 +1,96 @@
+import Foundation
+
+/// Why an experiment could not be published.
+public enum PublishError: Error, Sendable, CustomStringConvertible {
+    /// The experiment copy is missing or not a valid experiment.
+    case unreadable(Diagnostics)
+    case write(WriteError)
+
+    public var description: String {
+        switch self {
+        case .unreadable(let diagnostics): return diagnostics.rendered
+        case .write(let error): return "nnlab: error: \(error)"
+        }
+    }
+}
+
+/// What publishing one experiment gave.
+public struct PublishedExperiment: Sendable {
+    public var folder: ExperimentFolder
+    /// The report's one line: runs, the best grid point, diverged runs.
+    public var summaryLine: String
+    public var finished: Int
+    public var planned: Int
+    /// The runs not finished on disk, in run order.
+    public var missing: [String]
+}
+
+/// The third stage of `nnlab run`, and all of `nnlab report`: writes an
+/// experiment's summary.csv, timings.csv, report.md, report.html and charts,
+/// and the index of its results folder, from what is on disk alone — the
+/// experiment copy (which runs there are) and the finished run folders — so
+/// that `run` and `report` give the same bytes. Missing runs make a partial
+/// summary (the finished runs, in run order) and a report that says so.
+///
+/// Every file is written atomically; interrupted, publishing leaves each file
+/// either as it was or whole, and publishing again completes it.
+public enum Publisher {
+    /// Publishes each folder, then rebuilds the index of each of their results folders.
+    /// `timings` are the seconds of runs just trained, by folder path and run name;
+    /// other runs keep the seconds in timings.csv.
+    public static func publish(_ folders: [ExperimentFolder], timings: [String: [String: Double]] = [:],
+                               cache: CSVCache = CSVCache()) throws(PublishError) -> [PublishedExperiment] {
+        var published: [PublishedExperiment] = []
+        var trees: [ResultsTree] = []
+        for folder in folders {
+            published.append(try publish(folder, timings: timings[folder.path] ?? [:], cache: cache))
+            if !trees.contains(folder.tree) { trees.append(folder.tree) }
+        }
+        do {
+            for tree in trees { try IndexPage.write(tree) }
+        } catch {
+            throw .write(error)
+        }
+        return published
+    }
+
+    /// Publishes one experiment folder (not the index).
+    public static func publish(_ folder: ExperimentFolder, timings new: [String: Double] = [:],
+                               cache: CSVCache = CSVCache()) throws(PublishError) -> PublishedExperiment {
+        let outline: ExperimentOutline
+        do {
+            outline = try ExperimentCopy.outline(folder)
+        } catch {
+            throw .unreadable(error)
+        }
+        ResultFiles.removeTemporaryFiles(in: folder.path)
+        var rows: [RunSummary] = []
+        var curves: [String: [EpochRecord]] = [:]
+        var missing: [String] = []
+        for run in outline.runs {
+            let runFolder = folder.run(run.name)
+            guard FileManager.default.fileExists(atPath: runFolder.config), FileManager.default.fileExists(atPath: runFolder.model),
+                  let curve = CurveFile.read(runFolder) else {
+                missing.append(run.name)
+                continue
+            }
+            rows.append(RunSummary(run: run.name, sweepLabels: run.labels, seed: run.seed,
+                                   training: outline.trainings[run.point], curve: curve))
+            curves[run.name] = curve
+        }
+        let results = ResultsFolder(folder: folder, outline: outline, runs: rows, curves: curves)
+        let report = Report(results, cache: cache)
+        do {
+            try SummaryFile.write(rows, sweepPaths: outline.sweepPaths, to: folder)
+            let seconds = TimingsFile.read(folder).merging(new) { $1 }
+            let finished = Set(rows.map(\.run))
+            try ResultFiles.write(TimingsFile.text(outline.runs.map(\.name), seconds: seconds.filter { finished.contains($0.key) }),
+                                  to: folder.timings)
+            try report.write()
+        } catch {
+            throw .write(error)
+        }
+        return PublishedExperiment(folder: folder, summaryLine: report.summaryLine, finished: rows.count,
+                                   planned: outline.runs.count, missing: missing)
+    }
+}

@@ -1,0 +1,81 @@
+import Foundation
+
+/// What is on disk of an experiment's runs, read once before planning.
+public struct RunsOnDisk: Sendable {
+    /// Every folder in runs/.
+    public var folders: Set<String>
+    /// For each folder whose run is finished (config.json, curve.csv and
+    /// model.json are there), the SHA-256 of its config.json.
+    public var finishedConfigs: [String: String]
+
+    public init(folders: Set<String> = [], finishedConfigs: [String: String] = [:]) {
+        self.folders = folders
+        self.finishedConfigs = finishedConfigs
+    }
+
+    /// Reads the run folders of `folder` (nothing when it has none).
+    public static func read(_ folder: ExperimentFolder) -> RunsOnDisk {
+        var disk = RunsOnDisk(folders: Set(folder.runFolderNames()))
+        for name in disk.folders {
+            let run = folder.run(name)
+            guard let config = ResultFiles.read(run.config), FileManager.default.fileExists(atPath: run.curve),
+                  FileManager.default.fileExists(atPath: run.model) else { continue }
+            disk.finishedConfigs[name] = SHA256.hex(config)
+        }
+        return disk
+    }
+}
+
+/// The first stage of `nnlab run`, pure: which runs to train, which are
+/// finished on disk, and which folders on disk no longer belong to their
+/// experiment. A run is finished when its config.json is the one it would
+/// write now, byte for byte (the config records everything that decides the
+/// run, a CSV file's contents too), with its curve and model beside it.
+public struct RunPlan: Sendable {
+    /// A run to train: its experiment and its index in the experiment's runs.
+    public struct Job: Sendable, Equatable {
+        public var experiment: Int
+        public var run: Int
+    }
+
+    /// The runs to train, in run order (experiment by experiment).
+    public var jobs: [Job]
+    /// The runs of all experiments.
+    public var total: Int
+    /// Finished runs reused from disk.
+    public var reused: Int
+    /// Per experiment: its run folders on disk that are not among its runs (left alone, not published).
+    public var staleFolders: [[String]]
+    /// Per experiment: the runs to train whose folder holds an out-of-date
+    /// config.json, to be removed before training so that every config on disk
+    /// belongs to the experiment copy beside it.
+    public var outdatedConfigs: [[String]]
+
+    /// Plans `experiments` against what is on disk (`onDisk[e]` for experiment e);
+    /// `fresh` trains every run anew. A run's config.json is rendered only when one
+    /// is on disk to compare with, and only one at a time.
+    public static func make(_ experiments: [Experiment], onDisk: [RunsOnDisk], tree: ResultsTree, fresh: Bool) -> RunPlan {
+        var plan = RunPlan(jobs: [], total: 0, reused: 0, staleFolders: [], outdatedConfigs: [])
+        for (e, experiment) in experiments.enumerated() {
+            let disk = onDisk[e]
+            let folder = tree.experiment(experiment.name)
+            var outdated: [String] = []
+            for (r, run) in experiment.runs.enumerated() {
+                plan.total += 1
+                let runFolder = experiment.reproduces == nil ? folder.run(run.name) : folder.reproduction(run.name)
+                if let digest = disk.finishedConfigs[run.name], experiment.reproduces == nil {
+                    if !fresh && digest == SHA256.hex(Data(ConfigFile.text(run, in: runFolder).utf8)) {
+                        plan.reused += 1
+                        continue
+                    }
+                    outdated.append(run.name)
+                }
+                plan.jobs.append(Job(experiment: e, run: r))
+            }
+            plan.outdatedConfigs.append(outdated)
+            let names = Set(experiment.runs.map(\.name))
+            plan.staleFolders.append(experiment.reproduces == nil ? disk.folders.filter { !names.contains($0) }.sorted() : [])
+        }
+        return plan
+    }
+}
