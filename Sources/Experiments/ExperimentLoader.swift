@@ -137,12 +137,7 @@ public enum ExperimentLoader {
     /// read): every run's name, sweep labels, seed and training settings, in run
     /// order. Names come from the same `ExperimentGrid` as `load`'s runs.
     public static func outline(data: Data, file: String) throws(Diagnostics) -> ExperimentOutline {
-        let document: JSONNode
-        do {
-            document = try JSONReader.parse(data)
-        } catch {
-            throw Diagnostics([Diagnostic(file: file, location: error.location, path: "", message: error.message)])
-        }
+        let document = try parse(data, file: file)
         let sink = DiagnosticSink(file: file)
         var trainings: [TrainingConfig] = []
         var runs: [ExperimentOutline.Run] = []
@@ -166,6 +161,15 @@ public enum ExperimentLoader {
         let diagnostics = sink.sorted
         throw Diagnostics(diagnostics.isEmpty
             ? [Diagnostic(file: file, location: document.location, path: "", message: "invalid experiment")] : diagnostics)
+    }
+
+    /// The file's JSON, or its syntax error located.
+    private static func parse(_ data: Data, file: String) throws(Diagnostics) -> JSONNode {
+        do {
+            return try JSONReader.parse(data)
+        } catch {
+            throw Diagnostics([Diagnostic(file: file, location: error.location, path: "", message: error.message)])
+        }
     }
 
     /// The top level: name, description, seeds, the sweep and the `run` marker.
