@@ -56,12 +56,7 @@ public enum ExperimentLoader {
     /// `baseDirectory` anchors its relative paths.
     public static func load(data: Data, file: String, baseDirectory: String,
                             cache: CSVCache = CSVCache()) throws(Diagnostics) -> Experiment {
-        let document: JSONNode
-        do {
-            document = try JSONReader.parse(data)
-        } catch {
-            throw Diagnostics([Diagnostic(file: file, location: error.location, path: "", message: error.message)])
-        }
+        let document = try parse(data, file: file)
         let sink = DiagnosticSink(file: file)
         let experiment = read(document, file: file, baseDirectory: baseDirectory, sink: sink, cache: cache)
             .map { experiment -> Experiment in
