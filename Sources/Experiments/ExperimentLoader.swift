@@ -56,12 +56,7 @@ public enum ExperimentLoader {
     /// `baseDirectory` anchors its relative paths.
     public static func load(data: Data, file: String, baseDirectory: String,
                             cache: CSVCache = CSVCache()) throws(Diagnostics) -> Experiment {
-        let document: JSONNode
-        do {
-            document = try JSONReader.parse(data)
-        } catch {
-            throw Diagnostics([Diagnostic(file: file, location: error.location, path: "", message: error.message)])
-        }
+        let document = try parse(data, file: file)
         let sink = DiagnosticSink(file: file)
         let experiment = read(document, file: file, baseDirectory: baseDirectory, sink: sink, cache: cache)
             .map { experiment -> Experiment in
@@ -137,12 +132,7 @@ public enum ExperimentLoader {
     /// read): every run's name, sweep labels, seed and training settings, in run
     /// order. Names come from the same `ExperimentGrid` as `load`'s runs.
     public static func outline(data: Data, file: String) throws(Diagnostics) -> ExperimentOutline {
-        let document: JSONNode
-        do {
-            document = try JSONReader.parse(data)
-        } catch {
-            throw Diagnostics([Diagnostic(file: file, location: error.location, path: "", message: error.message)])
-        }
+        let document = try parse(data, file: file)
         let sink = DiagnosticSink(file: file)
         var trainings: [TrainingConfig] = []
         var runs: [ExperimentOutline.Run] = []
@@ -166,6 +156,15 @@ public enum ExperimentLoader {
         let diagnostics = sink.sorted
         throw Diagnostics(diagnostics.isEmpty
             ? [Diagnostic(file: file, location: document.location, path: "", message: "invalid experiment")] : diagnostics)
+    }
+
+    /// The file's JSON, or its syntax error located.
+    private static func parse(_ data: Data, file: String) throws(Diagnostics) -> JSONNode {
+        do {
+            return try JSONReader.parse(data)
+        } catch {
+            throw Diagnostics([Diagnostic(file: file, location: error.location, path: "", message: error.message)])
+        }
     }
 
     /// The top level: name, description, seeds, the sweep and the `run` marker.

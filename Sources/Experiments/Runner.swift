@@ -184,9 +184,8 @@ public final class Runner: @unchecked Sendable {
     private func compare(_ reproduced: RunFolder, with original: RunFolder) -> Reproduction {
         var verdict = Reproduction.Verdict.noOriginal
         if FileManager.default.fileExists(atPath: original.config) {
-            let names = ["curve.csv", "model.json", "config.json"]
-            let differing = zip(names, zip(reproduced.files, original.files).map { ResultFiles.read($0) != ResultFiles.read($1) })
-                .filter(\.1).map(\.0)
+            let differing = zip(reproduced.files, original.files).filter { ResultFiles.read($0) != ResultFiles.read($1) }
+                .map { ($0.0 as NSString).lastPathComponent }
             verdict = differing.isEmpty ? .identical : .differs(differing)
         }
         return Reproduction(run: reproduced.name, folder: reproduced.path, original: original.path, verdict: verdict)

@@ -101,7 +101,7 @@ func reproductionLine(_ reproduction: Reproduction) -> String {
     let head = "reproduced \(reproduction.run) in \(reproduction.folder)/"
     switch reproduction.verdict {
     case .identical:
-        return "\(head): identical to \(reproduction.original)/ (curve.csv, model.json and config.json byte for byte)"
+        return "\(head): identical to \(reproduction.original)/ (every file byte for byte)"
     case .differs(let files):
         return "\(head): differs from \(reproduction.original)/ in \(files.joined(separator: ", "))"
     case .noOriginal:

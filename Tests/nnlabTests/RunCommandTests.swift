@@ -272,7 +272,7 @@ final class RunCommandTests: XCTestCase {
         XCTAssertEqual(summary.split(separator: "\n").count, kept + 1)
         let markdown = String(decoding: try XCTUnwrap(partial["long/report.md"]), as: UTF8.self)
         XCTAssert(markdown.hasPrefix("# long\n\n> **Partial report: \(kept) of 16 runs are finished. Incomplete grid point: all runs (\(kept) of 16 seeds)."), markdown)
-        XCTAssert(String(decoding: try XCTUnwrap(partial["long/report.html"]), as: UTF8.self).contains("<p class=\"partial\">Partial report: \(kept) of 16 runs"))
+        XCTAssert(String(decoding: try XCTUnwrap(partial["long/report.html"]), as: UTF8.self).contains("font-weight: bold;\">Partial report: \(kept) of 16 runs"))
         XCTAssert(String(decoding: try XCTUnwrap(partial["index.html"]), as: UTF8.self).contains("partial: \(kept) of 16 runs finished"))
         XCTAssert(stderr.contains("partial results published in out/long/"), stderr)
 

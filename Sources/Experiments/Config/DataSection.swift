@@ -281,30 +281,6 @@ private func readCSV(_ reader: inout ObjectReader, baseDirectory: String, sink: 
     }
 }
 
-/// `directory/path`, or `path` when the directory is empty or ".".
-public func joinFilePath(_ directory: String, _ path: String) -> String {
-    if directory.isEmpty || directory == "." { return path }
-    return directory.hasSuffix("/") ? directory + path : directory + "/" + path
-}
-
-/// The path with "." and "dir/.." components removed, as text only (links are not followed).
-func normalizedPath(_ path: String) -> String {
-    let absolute = path.hasPrefix("/")
-    var parts: [Substring] = []
-    for part in path.split(separator: "/", omittingEmptySubsequences: true) {
-        if part == "." { continue }
-        if part == "..", let last = parts.last, last != ".." {
-            parts.removeLast()
-        } else if part == ".." && absolute {
-            continue
-        } else {
-            parts.append(part)
-        }
-    }
-    let joined = parts.joined(separator: "/")
-    return absolute ? "/" + joined : (joined.isEmpty ? "." : joined)
-}
-
 /// A byte count for messages: "1.5 GB", "12 TB".
 func byteText(_ bytes: Double) -> String {
     let units = ["bytes", "KB", "MB", "GB", "TB", "PB", "EB"]

@@ -110,7 +110,10 @@ public struct Report: Sendable {
     public func html() -> String {
         let (header, rows) = table()
         var body = "<h1>\(escapeHTML(results.name))</h1>\n"
-        if let partialNote { body += "<p class=\"partial\">\(escapeHTML(partialNote))</p>\n" }
+        if let partialNote {
+            // Styled inline: the stylesheet of a complete report stays as it was.
+            body += "<p class=\"partial\" style=\"background: #fff4d6; border-left: 4px solid #e0a800; padding: 0.5em 0.8em; font-weight: bold;\">\(escapeHTML(partialNote))</p>\n"
+        }
         if let description = results.description { body += "<p class=\"description\">\(escapeHTML(description))</p>\n" }
         body += "<p>\(escapeHTML(summaryLine)).</p>\n<h2>Runs</h2>\n<div class=\"table\"><table>\n<thead><tr>"
         body += header.map { "<th>\(escapeHTML($0))</th>" }.joined() + "</tr></thead>\n<tbody>\n"
@@ -216,7 +219,6 @@ func htmlPage(title: String, body: String) -> String {
     figure { margin: 1em 0; } svg { max-width: 100%; height: auto; }
     .grid { display: flex; flex-wrap: wrap; gap: 0.5em; } .grid figure { margin: 0; flex: 0 1 420px; }
     ul.index li { margin: 0.6em 0; }
-    .partial { background: #fff4d6; border-left: 4px solid #e0a800; padding: 0.5em 0.8em; font-weight: bold; }
     </style>
     </head>
     <body>

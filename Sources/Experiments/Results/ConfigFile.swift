@@ -56,17 +56,3 @@ public enum TimingsFile {
         return timings
     }
 }
-
-/// `path` made absolute against the current folder, with "." and ".." resolved as text.
-func absolutePath(_ path: String) -> String {
-    normalizedPath(path.hasPrefix("/") ? path : joinFilePath(FileManager.default.currentDirectoryPath, path))
-}
-
-/// The relative path from folder `from` to `to`, both absolute and normalized.
-func relativePath(from: String, to: String) -> String {
-    let a = from.split(separator: "/"), b = to.split(separator: "/")
-    var common = 0
-    while common < a.count && common < b.count && a[common] == b[common] { common += 1 }
-    let ups = Array(repeating: "..", count: a.count - common)
-    return (ups + b[common...].map(String.init)).joined(separator: "/")
-}
