@@ -19,6 +19,35 @@ public struct Network: Sendable, Equatable {
         self.layers = layers
     }
 
+    /// Whether every weight and bias is a finite number.
+    public var hasFiniteParameters: Bool {
+        layers.allSatisfy { layer in
+            layer.weights.elements.allSatisfy(\.isFinite) && (layer.biases ?? []).allSatisfy(\.isFinite)
+        }
+    }
+
+    /// Copies every weight and bias of `other`, a network of the same shape,
+    /// into this one's buffers (allocating nothing once they are its own).
+    public mutating func copyParameters(from other: Network) {
+        precondition(layers.count == other.layers.count && inputs == other.inputs,
+                     "copyParameters needs networks of one shape; got \(layers.count) and \(other.layers.count) layers")
+        for l in layers.indices {
+            precondition(layers[l].weights.rows == other.layers[l].weights.rows && layers[l].weights.columns == other.layers[l].weights.columns
+                             && (layers[l].biases == nil) == (other.layers[l].biases == nil),
+                         "copyParameters needs layer \(l + 1) of one shape")
+            layers[l].weights.elements.withUnsafeMutableBufferPointer { target in
+                other.layers[l].weights.elements.withUnsafeBufferPointer { source in
+                    for i in source.indices { target[i] = source[i] }
+                }
+            }
+            if let biases = other.layers[l].biases {
+                layers[l].biases?.withUnsafeMutableBufferPointer { target in
+                    for i in biases.indices { target[i] = biases[i] }
+                }
+            }
+        }
+    }
+
     /// Builds a network from layer specs: given weights and biases are used
     /// exactly; missing weights are drawn by each layer's initializer from
     /// `generator`, layer by layer (a layer with given weights draws nothing);
