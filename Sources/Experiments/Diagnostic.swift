@@ -23,10 +23,16 @@ public struct Diagnostic: Error, Sendable, Equatable, Hashable, CustomStringConv
         self.message = message
     }
 
-    /// `file:line:column: error: path: message`.
+    /// `file:line:column: error: path: message`, on one line: control
+    /// characters anywhere in it (from keys, strings or file names echoed in
+    /// the message) are written as `\u001b`, so that no file can forge a line
+    /// of output or send escape sequences to the terminal.
     public var rendered: String {
         let place = location.map { "\(file):\($0.line):\($0.column)" } ?? file
-        return path.isEmpty ? "\(place): error: \(message)" : "\(place): error: \(path): \(message)"
+        // A path holds the file's keys; one of 20 MB is shown by its start.
+        let shownPath = path.unicodeScalars.count > 200 ? String(path.prefix(200)) + "…" : path
+        let text = path.isEmpty ? "\(place): error: \(message)" : "\(place): error: \(shownPath): \(message)"
+        return escapingControlCharacters(text)
     }
 
     public var description: String { rendered }
@@ -46,9 +52,37 @@ public struct Diagnostics: Error, Sendable, Equatable {
     }
 }
 
+/// `text` with every control character (C0, DEL and C1: U+0000–U+001F,
+/// U+007F–U+009F) and the line and paragraph separators U+2028, U+2029
+/// written as a JSON-style `\u` escape (ESC becomes `\u001b`).
+public func escapingControlCharacters(_ text: String) -> String {
+    guard text.unicodeScalars.contains(where: isControl) else { return text }
+    var result = String.UnicodeScalarView()
+    for scalar in text.unicodeScalars {
+        if isControl(scalar) {
+            let hex = String(scalar.value, radix: 16)
+            result.append(contentsOf: "\\u\(String(repeating: "0", count: max(0, 4 - hex.count)))\(hex)".unicodeScalars)
+        } else {
+            result.append(scalar)
+        }
+    }
+    return String(result)
+}
+
+private func isControl(_ scalar: Unicode.Scalar) -> Bool {
+    scalar.value < 0x20 || (0x7F ... 0x9F).contains(scalar.value) || scalar.value == 0x2028 || scalar.value == 0x2029
+}
+
 /// The candidate closest to `word` by edit distance, when it is close enough to
 /// be a likely typo: at most 2 edits, or a third of the word's length for long words.
+/// Bounded: a word too long to be within reach of any candidate is not compared
+/// (the distance is at least the difference of the lengths), so a 50 MB string
+/// costs one pass over it, not 50 million times each candidate's length.
 public func nearestName(to word: String, in candidates: [String]) -> String? {
+    let longest = candidates.map { $0.unicodeScalars.count }.max() ?? 0
+    // A word of length n is within max(2, n/3) edits of one of at most `longest`
+    // characters only if n − longest ≤ max(2, n/3), that is n ≤ 1.5·longest + 2.
+    guard word.unicodeScalars.count <= longest + longest / 2 + 3 else { return nil }
     let lowered = word.lowercased()
     var best: (name: String, distance: Int)?
     for candidate in candidates {

@@ -143,13 +143,37 @@ func readData(_ node: JSONNode, baseDirectory: String, sink: DiagnosticSink,
     reader.finish(allowed: commonDataKeys + ownKeys, explanations: explanations)
 
     guard let source, let shape, let validationSplit, let seed, let standardize, noise >= 0 else { return nil }
-    if validationSplit > 0 && Int((validationSplit * Double(shape.samples)).rounded()) == 0,
-       let member = node.member("validation_split") {
-        sink.error(at: member.value.location, "data.validation_split",
-                   "\(numberText(validationSplit)) of \(shape.samples) samples is no sample at all; use 0 or a larger fraction")
+    // The split's rule (Dataset.split): round(f·N), at most N − 1, so that training keeps a sample.
+    let validationSamples = min(Int((validationSplit * Double(shape.samples)).rounded()), shape.samples - 1)
+    if validationSplit > 0 && validationSamples <= 0, let member = node.member("validation_split") {
+        let of = "\(numberText(validationSplit)) of \(shape.samples) sample\(shape.samples == 1 ? "" : "s")"
+        sink.error(at: member.value.location, "data.validation_split", Int((validationSplit * Double(shape.samples)).rounded()) == 0
+            ? "\(of) is no sample at all; use 0 or a larger fraction"
+            : "\(of) leaves none for validation, since training keeps at least one; use 0 or more samples")
         return nil
     }
-    return (DataConfig(source: source, noise: noise, validationSplit: validationSplit, seed: seed, standardize: standardize), shape)
+    let config = DataConfig(source: source, noise: noise, validationSplit: validationSplit, seed: seed, standardize: standardize)
+    if standardize, let member = node.member("standardize"),
+       let dataset = givenDataset(source, cache: cache),
+       let (column, reason) = dataset.columnStandardizationCannotScale(validationFraction: validationSplit, seed: seed) {
+        sink.error(at: member.value.location, "data.standardize",
+                   "column \(quotedText(column)) cannot be standardized: \(reason)")
+        return nil
+    }
+    return (config, shape)
+}
+
+/// The data of a source given in the file or a CSV file (already loaded into
+/// `cache`), for checks on its values; nil for generated sources.
+private func givenDataset(_ source: DataSource, cache: CSVCache) -> Dataset? {
+    switch source {
+    case .inline(let inputs, let labels, let targets):
+        return Dataset.inline(inputs: inputs, labels: labels, targets: targets)
+    case .csv(let path, let displayPath, let target, let task):
+        return try? cache.dataset(path: path, displayPath: displayPath, target: target, task: task).get()
+    case .xor, .moons, .circles, .spirals, .blobs, .sine:
+        return nil
+    }
 }
 
 /// `inputs` with either `labels` or `targets`.
@@ -247,7 +271,11 @@ private func readCSV(_ reader: inout ObjectReader, baseDirectory: String, sink: 
     let shown = normalizedPath(opened)
     switch cache.dataset(path: opened, displayPath: shown, target: target, task: task) {
     case .failure(let error):
-        sink.error(at: pathNode.location, "data.path", "\(error.path): \(error.message)")
+        var message = "\(error.path): \(error.message)"
+        if error.message == "file not found" && !path.hasPrefix("/") && !baseDirectory.isEmpty && baseDirectory != "." {
+            message += " (looked for \(quotedText(path)) in the experiment file's folder, \(normalizedPath(baseDirectory))/)"
+        }
+        sink.error(at: pathNode.location, "data.path", message)
         return (nil, nil)
     case .success(let dataset):
         let targets: DataShape.Targets
