@@ -27,6 +27,7 @@ let commands = [
     Command(spec: checkSpec, run: runCheck),
     Command(spec: traceSpec, run: runTrace),
     Command(spec: reportSpec, run: runReport),
+    Command(spec: initSpec, run: runInit),
 ]
 
 let toolHelp = """
