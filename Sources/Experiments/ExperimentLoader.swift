@@ -274,16 +274,20 @@ public enum ExperimentLoader {
             }
             var seeds: [Int] = []
             var seen: Set<Int> = []
-            var repeated = false
+            var repeats = 0
             for (i, element) in elements.enumerated() {
                 guard let seed = checkInteger(element, "seeds[\(i)]", minimum: Int.min, sink) else { continue }
                 if !seen.insert(seed).inserted {
-                    sink.error(at: element.location, "seeds[\(i)]", "seed \(seed) is listed twice")
-                    repeated = true
+                    repeats += 1
+                    if repeats > DiagnosticSink.maximumReported {
+                        sink.omitted += 1  // past what is reported, and after it in file order
+                    } else {
+                        sink.error(at: element.location, "seeds[\(i)]", "seed \(seed) is listed twice")
+                    }
                 }
                 seeds.append(seed)
             }
-            return seeds.count == elements.count && !repeated ? seeds : nil
+            return seeds.count == elements.count && repeats == 0 ? seeds : nil
         }
         guard let count = checkInteger(member.value, "seeds", minimum: 1, maximum: maximumRuns, sink) else { return nil }
         return Array(0 ..< count)

@@ -246,6 +246,14 @@ final class ValidationTests: XCTestCase {
         let sweep = diagnostics(lines.joined(separator: "\n"))
         XCTAssertEqual(sweep.count, 1)
         XCTAssert(sweep[0].count < 500, "\(sweep[0].count) characters")
+        // 100,000 unknown keys: the first 1000 in file order, then a count of the rest.
+        lines = Self.base
+        lines[1] = #"  "name": "t", "#  + (0 ..< 100_000).map { #""k\#($0)": 1,"# }.joined()
+        let many = diagnostics(lines.joined(separator: "\n"))
+        XCTAssertEqual(many.count, 1001)
+        XCTAssertEqual(many[0], #"t.json:2:16: error: k0: unknown key "k0" (allowed here: $schema, name, description, data, model, loss, optimizer, training, seeds, sweep)"#)
+        XCTAssert(many[999].contains(": error: k999: unknown key"), many[999])
+        XCTAssert(many[1000].hasSuffix(": error: 99000 more errors not shown (the first 1000 are above)"), many[1000])
         XCTAssertLessThan(Date().timeIntervalSince(started), 20)
     }
 

@@ -62,9 +62,26 @@ final class DiagnosticSink {
         }
     }
 
-    /// The diagnostics in file order, each once.
+    /// The most diagnostics reported for one file; past it, a last line counts the rest.
+    static let maximumReported = 1000
+    /// Mistakes counted but not described: those of one list or object past
+    /// `maximumReported`, which come after its first `maximumReported` in file order.
+    var omitted = 0
+
+    /// The diagnostics in file order, each once: the first `maximumReported`,
+    /// then one saying how many more there are (a file with a million unknown
+    /// keys gets a readable answer, quickly).
     var sorted: [Diagnostic] {
-        var seen = Set<Diagnostic>()
+        let all = sortedAll
+        guard all.count + omitted > Self.maximumReported else { return all }
+        let shown = Array(all.prefix(Self.maximumReported))
+        return shown + [Diagnostic(
+            file: file, location: shown.last?.location, path: "",
+            message: "\(all.count + omitted - shown.count) more errors not shown (the first \(shown.count) are above)")]
+    }
+
+    private var sortedAll: [Diagnostic] {
+        var seen = Set<Diagnostic>(minimumCapacity: items.count)
         let unique = items.enumerated().filter { index, item in
             if let key = missingKeys[index], suggestedKeys.contains(key) { return false }
             return seen.insert(item).inserted
@@ -168,19 +185,28 @@ struct ObjectReader {
     /// Reports every key not read, with the nearest allowed key as a suggestion,
     /// or, when `explanations` knows the key, why it does not belong here.
     func finish(allowed: [String], explanations: [String: String] = [:]) {
+        var matcher = NameMatcher(allowed)
+        let allowedList = nameList(allowed)
+        var reported = 0
         for member in members where !used.contains(member.key) {
+            // Past the most a file reports, this object's later keys can only be counted.
+            reported += 1
+            if reported > DiagnosticSink.maximumReported {
+                sink.omitted += 1
+                continue
+            }
             let keyPath = childPath(member.key)
             if let explanation = explanations[member.key] {
                 sink.error(at: member.keyLocation, keyPath, explanation)
             } else if let alias = keyAliases[member.key], allowed.contains(alias) {
                 sink.suggested(alias, in: path)
                 sink.error(at: member.keyLocation, keyPath, "unknown key \(quotedText(member.key)); did you mean \"\(alias)\"?")
-            } else if let suggestion = nearestName(to: member.key, in: allowed) {
+            } else if let suggestion = matcher.nearest(to: member.key) {
                 sink.suggested(suggestion, in: path)
                 sink.error(at: member.keyLocation, keyPath, "unknown key \(quotedText(member.key)); did you mean \"\(suggestion)\"?")
             } else {
                 sink.error(at: member.keyLocation, keyPath,
-                           "unknown key \(quotedText(member.key)) (allowed here: \(nameList(allowed)))")
+                           "unknown key \(quotedText(member.key)) (allowed here: \(allowedList))")
             }
         }
     }
