@@ -154,13 +154,16 @@ public enum ExperimentLoader {
             base = JSONNode(.object(members), at: document.location)
         }
         var valid = true
+        // Sections no axis reaches are the same at every grid point: read once.
+        let swept = axes.map { $0.path.split(separator: ".").first.map(String.init) ?? $0.path }
+        let memo = SectionMemo(dataFixed: !swept.contains("data"), modelFixed: !swept.contains("data") && !swept.contains("model"))
         repeat {
             var resolved = base
             for (axisIndex, axis) in axes.enumerated() {
                 let parts = axis.path.split(separator: ".").map(String.init)
                 resolved = substitute(resolved, path: parts[...], with: axis.values[choice[axisIndex]], keyLocation: axis.keyLocation)
             }
-            if let sections = readSections(resolved, baseDirectory: baseDirectory, sink: sink, cache: cache) {
+            if let sections = readSections(resolved, baseDirectory: baseDirectory, sink: sink, cache: cache, memo: memo) {
                 for seed in seeds {
                     let seedsNode = JSONNode(.array([JSONNode(.number(Double(seed), literal: String(seed)), at: document.location)]),
                                              at: document.member("seeds")?.value.location ?? document.location)
@@ -216,8 +219,21 @@ public enum ExperimentLoader {
     }
 
     /// The five sections of one resolved run.
+    /// What `readSections` read at the first grid point, for sections that no
+    /// sweep axis changes (the model also depends on the data and the loss).
+    private final class SectionMemo {
+        let dataFixed: Bool, modelFixed: Bool
+        var data: (DataConfig, DataShape)??
+        var models: [String: ModelConfig?] = [:]
+
+        init(dataFixed: Bool, modelFixed: Bool) {
+            self.dataFixed = dataFixed
+            self.modelFixed = modelFixed
+        }
+    }
+
     private static func readSections(_ document: JSONNode, baseDirectory: String, sink: DiagnosticSink,
-                                     cache: CSVCache) -> Sections? {
+                                     cache: CSVCache, memo: SectionMemo) -> Sections? {
         func section(_ key: String) -> JSONNode? {
             guard let member = document.member(key) else {
                 sink.missing(at: document.location, "", key)
@@ -227,9 +243,22 @@ public enum ExperimentLoader {
         }
         let dataNode = section("data"), modelNode = section("model"), lossNode = section("loss")
         let optimizerNode = section("optimizer"), trainingNode = section("training")
-        let dataResult = dataNode.flatMap { readData($0, baseDirectory: baseDirectory, sink: sink, cache: cache) }
+        let dataResult: (DataConfig, DataShape)?
+        if memo.dataFixed, let known = memo.data {
+            dataResult = known
+        } else {
+            dataResult = dataNode.flatMap { readData($0, baseDirectory: baseDirectory, sink: sink, cache: cache) }
+            if memo.dataFixed { memo.data = .some(dataResult) }
+        }
         let loss = lossNode.flatMap { checkChoice($0, "loss", kind: "loss", lossChoices, sink) }
-        let model = modelNode.flatMap { readModel($0, shape: dataResult?.1, loss: loss, sink: sink) }
+        let model: ModelConfig?
+        let modelKey = loss?.rawValue ?? ""
+        if memo.modelFixed, let known = memo.models[modelKey] {
+            model = known
+        } else {
+            model = modelNode.flatMap { readModel($0, shape: dataResult?.1, loss: loss, sink: sink) }
+            if memo.modelFixed { memo.models[modelKey] = .some(model) }
+        }
         let optimizer = optimizerNode.flatMap { readOptimizer($0, sink: sink) }
         // An empty validation part (a split of a few samples rounding to none) counts as no split.
         let split = dataResult.map { data, shape in

@@ -257,6 +257,22 @@ final class ValidationTests: XCTestCase {
         XCTAssertLessThan(Date().timeIntervalSince(started), 20)
     }
 
+    /// A section no sweep axis reaches is read once, not at every grid point:
+    /// 20,000 inline rows under a sweep of 2,000 learning rates check quickly.
+    func testSectionsNoAxisReachesAreReadOnce() throws {
+        let rows = (0 ..< 20_000).map { "[\($0 % 7), \($0 % 3)]" }.joined(separator: ", ")
+        let labels = (0 ..< 20_000).map { String($0 % 2) }.joined(separator: ", ")
+        let text = """
+            {"name": "t", "data": {"source": "inline", "inputs": [\(rows)], "labels": [\(labels)]},
+             "model": {"hidden": [4]}, "loss": "binary_cross_entropy", "optimizer": {"name": "sgd", "learning_rate": 0.1},
+             "training": {"epochs": 1}, "sweep": {"optimizer.learning_rate": {"linear": [0.001, 1], "count": 2000}}}
+            """
+        let started = Date()
+        let experiment = try load(text)
+        XCTAssertEqual(experiment.runs.count, 2000)
+        XCTAssertLessThan(Date().timeIntervalSince(started), 5)
+    }
+
     func testEarlyStoppingNeedsValidationData() {
         var lines = Self.base
         lines[2] = #"  "data": {"source": "moons", "validation_split": 0},"#
