@@ -29,21 +29,11 @@ public struct Network: Sendable, Equatable {
     /// Copies every weight and bias of `other`, a network of the same shape,
     /// into this one's buffers (allocating nothing once they are its own).
     public mutating func copyParameters(from other: Network) {
-        precondition(layers.count == other.layers.count && inputs == other.inputs,
-                     "copyParameters needs networks of one shape; got \(layers.count) and \(other.layers.count) layers")
+        precondition(layers.count == other.layers.count, "copyParameters needs networks of one shape; got \(layers.count) and \(other.layers.count) layers")
         for l in layers.indices {
-            precondition(layers[l].weights.rows == other.layers[l].weights.rows && layers[l].weights.columns == other.layers[l].weights.columns
-                             && (layers[l].biases == nil) == (other.layers[l].biases == nil),
-                         "copyParameters needs layer \(l + 1) of one shape")
-            layers[l].weights.elements.withUnsafeMutableBufferPointer { target in
-                other.layers[l].weights.elements.withUnsafeBufferPointer { source in
-                    for i in source.indices { target[i] = source[i] }
-                }
-            }
+            layers[l].weights.elements.overwrite(with: other.layers[l].weights.elements)
             if let biases = other.layers[l].biases {
-                layers[l].biases?.withUnsafeMutableBufferPointer { target in
-                    for i in biases.indices { target[i] = biases[i] }
-                }
+                layers[l].biases?.overwrite(with: biases)
             }
         }
     }
@@ -137,6 +127,20 @@ public enum NetworkError: Error, Equatable, CustomStringConvertible {
             return "layer \(layer) needs \(expected) biases, got \(found)"
         case .biasesWithoutBias(let layer):
             return "layer \(layer) has biases but \"bias\" is false"
+        }
+    }
+}
+
+private extension Array where Element == Double {
+    /// Copies `source`, of the same length, into this array's buffer.
+    @inline(__always)
+    mutating func overwrite(with source: [Double]) {
+        precondition(source.count == count, "copyParameters needs layers of one shape; got \(source.count) and \(count) numbers")
+        withUnsafeMutableBufferPointer { target in
+            source.withUnsafeBufferPointer { source in
+                guard let to = target.baseAddress, let from = source.baseAddress else { return }
+                to.update(from: from, count: source.count)
+            }
         }
     }
 }
