@@ -135,6 +135,8 @@ final class ValidationTests: XCTestCase {
          ["t.json:7:27: error: trailing comma before '}'"]),
         ("a misspelt section", 6, #"  "optimiser": {"name": "sgd", "learning_rate": 0.1},"#,
          [#"t.json:6:3: error: optimiser: unknown key "optimiser"; did you mean "optimizer"?"#]),
+        ("a misspelt data source key", 3, #"  "data": {"sorce": "moons", "samples": 40},"#,
+         [#"t.json:3:12: error: data.sorce: unknown key "sorce"; did you mean "source"?"#]),
         ("a misspelt required key", 7, #"  "training": {"epoch": 2, "batch_size": 8}"#,
          [#"t.json:7:16: error: training.epoch: unknown key "epoch"; did you mean "epochs"?"#]),
         ("a number out of a Double's range", 6, #"  "optimizer": {"name": "sgd", "learning_rate": 1e999},"#,
@@ -228,6 +230,22 @@ final class ValidationTests: XCTestCase {
             XCTAssert(message.contains("; 4 runs train at once (--jobs 8), about "), message)
             XCTAssert(message.contains(", more than " + availableMemory().name), message)
         }
+    }
+
+    /// A cgroup limit below the machine's memory is the figure, named with its file;
+    /// "max" (no limit) leaves the machine's.
+    func testTheMemoryCheckUsesACgroupLimit() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cgroup-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let limited = folder.appendingPathComponent("memory.max"), unlimited = folder.appendingPathComponent("none")
+        try Data("3221225472\n".utf8).write(to: limited)
+        try Data("max\n".utf8).write(to: unlimited)
+        let memory = availableMemory(cgroupFiles: [unlimited.path, limited.path])
+        XCTAssertEqual(memory.bytes, 3221225472)
+        XCTAssertEqual(memory.name, "the memory limit of 3.2 GB set for this container (\(limited.path))")
+        XCTAssertEqual(availableMemory(cgroupFiles: [unlimited.path]).name, availableMemory(cgroupFiles: []).name)
+        XCTAssert(availableMemory(cgroupFiles: []).name.hasPrefix("this machine's "))
     }
 
     /// Validation stays bounded on hostile files within the size limit: no

@@ -67,7 +67,11 @@ func readData(_ node: JSONNode, baseDirectory: String, sink: DiagnosticSink,
     guard var reader = ObjectReader(node, path: "data", sink: sink) else { return nil }
     let names = sourceKeys.map(\.0)
     guard let sourceName = reader.choice("source", kind: "data source", names.map { ($0, $0) }, required: true) else {
-        _ = reader.member("samples")  // keep the error list to the source itself
+        if !reader.has("source") {
+            // A misspelt "source" is one mistake: the unknown key, with its suggestion.
+            for key in allDataKeys { _ = reader.member(key) }
+            reader.finish(allowed: allDataKeys)
+        }
         return nil
     }
     let ownKeys = sourceKeys.first { $0.0 == sourceName }!.1

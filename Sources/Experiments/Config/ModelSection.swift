@@ -271,9 +271,10 @@ private func checkMemory(_ model: ModelConfig, node: JSONNode, shape: DataShape,
 /// The memory runs may use, with the words naming where the figure comes from:
 /// the machine's physical memory, or a smaller cgroup limit (v2
 /// `/sys/fs/cgroup/memory.max`, v1 `memory.limit_in_bytes`) where one is set.
-func availableMemory() -> (bytes: Double, name: String) {
+func availableMemory(cgroupFiles: [String] = ["/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes"])
+    -> (bytes: Double, name: String) {
     let physical = Double(ProcessInfo.processInfo.physicalMemory)
-    for file in ["/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes"] {
+    for file in cgroupFiles {
         guard let text = try? String(contentsOfFile: file, encoding: .utf8),
               let limit = Double(text.trimmingCharacters(in: .whitespacesAndNewlines)) else { continue }
         if limit < physical {
