@@ -138,7 +138,17 @@ func readData(_ node: JSONNode, baseDirectory: String, sink: DiagnosticSink,
             }
         }
     case "inline":
-        (source, shape) = readInline(&reader, sink: sink)
+        // Read once per place in the file: a sweep over other data keys reuses it.
+        let key = ["inputs", "labels", "targets"].map { key in
+            node.member(key).map { "\($0.value.location.line):\($0.value.location.column)" } ?? "-"
+        }.joined(separator: "|")
+        if let known = sink.inlineRead[key] {
+            for key in ["inputs", "labels", "targets"] { _ = reader.member(key) }
+            (source, shape) = known
+        } else {
+            (source, shape) = readInline(&reader, sink: sink)
+            sink.inlineRead[key] = (source, shape)
+        }
     case "csv":
         (source, shape) = readCSV(&reader, baseDirectory: baseDirectory, sink: sink, cache: cache)
     default:
@@ -158,13 +168,27 @@ func readData(_ node: JSONNode, baseDirectory: String, sink: DiagnosticSink,
     }
     let config = DataConfig(source: source, noise: noise, validationSplit: validationSplit, seed: seed, standardize: standardize)
     if standardize, let member = node.member("standardize"),
-       let dataset = givenDataset(source, cache: cache),
-       let (column, reason) = dataset.columnStandardizationCannotScale(validationFraction: validationSplit, seed: seed) {
+       let (column, reason) = standardizationVerdict(source, node: node, split: validationSplit, seed: seed, sink: sink, cache: cache) {
         sink.error(at: member.value.location, "data.standardize",
                    "column \(quotedText(column)) cannot be standardized: \(reason)")
         return nil
     }
     return (config, shape)
+}
+
+/// The column standardization cannot scale, checked once per data set and split.
+private func standardizationVerdict(_ source: DataSource, node: JSONNode, split: Double, seed: Int,
+                                    sink: DiagnosticSink, cache: CSVCache) -> (column: String, reason: String)? {
+    let place: String
+    switch source {
+    case .csv(let path, _, let target, let task): place = "\(path)\u{0}\(target)\u{0}\(task.rawValue)"
+    default: place = node.member("inputs").map { "\($0.value.location.line):\($0.value.location.column)" } ?? ""
+    }
+    let key = "\(place)\u{0}\(split)\u{0}\(seed)"
+    if let known = sink.standardizationVerdicts[key] { return known }
+    let verdict = givenDataset(source, cache: cache)?.columnStandardizationCannotScale(validationFraction: split, seed: seed)
+    sink.standardizationVerdicts[key] = .some(verdict)
+    return verdict
 }
 
 /// The data of a source given in the file or a CSV file (already loaded into
@@ -229,8 +253,17 @@ private func readInline(_ reader: inout ObjectReader, sink: DiagnosticSink) -> (
     }
 }
 
-/// A non-empty list of equally long, non-empty rows of numbers.
+/// A non-empty list of equally long, non-empty rows of numbers (read once per
+/// place in the file and path: a grid point that has not changed it reuses it).
 func readRows(_ node: JSONNode, path: String, sink: DiagnosticSink) -> [[Double]]? {
+    let key = "\(node.location.line):\(node.location.column):\(path)"
+    if let known = sink.rowsRead[key] { return known }
+    let rows = readRowsOnce(node, path: path, sink: sink)
+    sink.rowsRead[key] = .some(rows)
+    return rows
+}
+
+private func readRowsOnce(_ node: JSONNode, path: String, sink: DiagnosticSink) -> [[Double]]? {
     guard let rows = node.value.elements, !rows.isEmpty else {
         sink.error(at: node.location, path, "expected a non-empty list of rows of numbers, found \(foundText(node))")
         return nil

@@ -11,6 +11,12 @@ final class DiagnosticSink {
     var runsAtOnce = 1
     /// The experiment as parsed, for checks that point at another section's keys.
     var root: JSONNode?
+    /// Lists of rows already read (inline data, weights), by where they start
+    /// and their path, so that a sweep over other keys does not read them at
+    /// every grid point; and the standardization verdict on each data set.
+    var rowsRead: [String: [[Double]]?] = [:]
+    var standardizationVerdicts: [String: (column: String, reason: String)?] = [:]
+    var inlineRead: [String: (DataSource?, DataShape?)] = [:]
 
     /// Required keys reported missing, by item index, and the keys some unknown
     /// key was suggested for, each as "object path, key": a misspelt required
@@ -98,7 +104,7 @@ final class DiagnosticSink {
 /// written, a string quoted, anything else by its kind.
 func foundText(_ node: JSONNode) -> String {
     switch node.value {
-    case .number(_, let literal): return literal
+    case .number(_, let literal): return literal.count > 40 ? String(literal.prefix(40)) + "…" : literal
     case .bool(let b): return b ? "true" : "false"
     case .null: return "null"
     case .string(let s):
