@@ -305,7 +305,7 @@ public enum ExperimentLoader {
             var seen: Set<Int> = []
             var repeats = 0
             for (i, element) in elements.enumerated() {
-                guard let seed = checkInteger(element, "seeds[\(i)]", minimum: Int.min, sink) else { continue }
+                guard let seed = element.intValue ?? checkInteger(element, "seeds[\(i)]", minimum: Int.min, sink) else { continue }
                 if !seen.insert(seed).inserted {
                     repeats += 1
                     if repeats > DiagnosticSink.maximumReported {

@@ -228,7 +228,9 @@ private func readInline(_ reader: inout ObjectReader, sink: DiagnosticSink) -> (
         }
         var labels: [Int] = []
         for (i, element) in elements.enumerated() {
-            if let label = checkInteger(element, "data.labels[\(i)]", minimum: 0, maximum: 9_999, sink) {
+            if let label = element.intValue, label >= 0, label <= 9_999 {
+                labels.append(label)
+            } else if let label = checkInteger(element, "data.labels[\(i)]", minimum: 0, maximum: 9_999, sink) {
                 labels.append(label)
             }
         }
@@ -285,7 +287,14 @@ private func readRowsOnce(_ node: JSONNode, path: String, sink: DiagnosticSink) 
         width = cells.count
         var values: [Double] = []
         for (j, cell) in cells.enumerated() {
-            if let x = checkNumber(cell, "\(path)[\(i)][\(j)]", .any, sink) { values.append(x) } else { ok = false }
+            // The path is spelled out only for a cell in error: millions of cells are read here.
+            if let x = cell.value.doubleValue, x.isFinite {
+                values.append(x)
+            } else if let x = checkNumber(cell, "\(path)[\(i)][\(j)]", .any, sink) {
+                values.append(x)
+            } else {
+                ok = false
+            }
         }
         result.append(values)
     }
