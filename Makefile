@@ -27,16 +27,21 @@ build:
 run: build
 	.build/release/nnlab run $(EXPERIMENTS)
 
-## test: build everything in debug without warnings and run every test; then,
-## when TUNE is set (clang names this machine's CPU, as it almost always does),
-## every test again on a build with TUNE, so that the kernel paths `make run`
-## and `make bench` take (fused multiply-add, AVX-512) are tested too
+## test: two passes, each a build and every test: the debug pass (a debug
+## build without warnings); then, when TUNE is set (clang names this machine's
+## CPU, as it almost always does), the tuned pass on a build with TUNE, so that
+## the kernel paths `make run` and `make bench` take (fused multiply-add,
+## AVX-512) are tested too. scripts/quiet-test prints only failures and each
+## pass's closing lines; the whole output is in .build-logs/.
+QUIET = scripts/quiet-test
 test:
-	$(SWIFT) build --build-tests $(STRICT)
-	$(SWIFT) test --skip-build --disable-swift-testing
+	@echo "debug pass: building (the first build takes a few minutes) and running every test"
+	@$(QUIET) debug build $(SWIFT) build --build-tests $(STRICT)
+	@$(QUIET) debug test $(SWIFT) test --skip-build --disable-swift-testing
 ifneq ($(strip $(TUNE)),)
-	$(SWIFT) build --build-tests --scratch-path .build-tuned $(STRICT) $(TUNE)
-	$(SWIFT) test --skip-build --scratch-path .build-tuned --disable-swift-testing
+	@echo "tuned pass: building for this CPU ($(NATIVE_CPU)) and running every test"
+	@$(QUIET) tuned build $(SWIFT) build --build-tests --scratch-path .build-tuned $(STRICT) $(TUNE)
+	@$(QUIET) tuned test $(SWIFT) test --skip-build --scratch-path .build-tuned --disable-swift-testing
 endif
 
 ## bench: time per training step on the workloads of SPEC §8 (release build);

@@ -34,30 +34,31 @@ public enum ExperimentLoader {
     public static let maximumFileSize = 64 << 20
 
     /// Loads the experiment file at `path` (relative paths inside it are relative to its folder).
-    public static func load(path: String, cache: CSVCache = CSVCache()) throws(Diagnostics) -> Experiment {
-        func failure(_ message: String) -> Diagnostics {
-            Diagnostics([Diagnostic(file: path, location: nil, path: "", message: message)])
+    public static func load(path: String, cache: CSVCache = CSVCache(), jobs: Int? = nil) throws(Diagnostics) -> Experiment {
+        let data: Data
+        switch readFile(at: path, limit: maximumFileSize, kind: "experiment file") {
+        case .success(let bytes):
+            data = bytes
+        case .failure(let problem):
+            // Where the file exists, its errors are located at its start, like the others.
+            let exists = FileManager.default.fileExists(atPath: path)
+            throw Diagnostics([Diagnostic(file: path, location: exists ? SourceLocation(line: 1, column: 1) : nil, path: "",
+                                          message: problem.message)])
         }
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw failure("no such file")
-        }
-        guard !isDirectory.boolValue else { throw failure("is a folder, not an experiment file") }
-        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue ?? 0
-        guard size <= maximumFileSize else {
-            throw failure("the file is \(byteText(Double(size))); experiment files over \(byteText(Double(maximumFileSize))) are refused")
-        }
-        guard let data = FileManager.default.contents(atPath: path) else { throw failure("cannot read the file") }
         let directory = (path as NSString).deletingLastPathComponent
-        return try load(data: data, file: path, baseDirectory: directory, cache: cache)
+        return try load(data: data, file: path, baseDirectory: directory, cache: cache, jobs: jobs)
     }
 
     /// Loads an experiment from its bytes; `file` names it in messages and
     /// `baseDirectory` anchors its relative paths.
+    /// `jobs` is how many runs `nnlab run` trains at once (default: one per
+    /// core), for the memory check.
     public static func load(data: Data, file: String, baseDirectory: String,
-                            cache: CSVCache = CSVCache()) throws(Diagnostics) -> Experiment {
+                            cache: CSVCache = CSVCache(), jobs: Int? = nil) throws(Diagnostics) -> Experiment {
         let document = try parse(data, file: file)
         let sink = DiagnosticSink(file: file)
+        sink.jobs = max(1, jobs ?? ProcessInfo.processInfo.activeProcessorCount)
+        sink.root = document
         let experiment = read(document, file: file, baseDirectory: baseDirectory, sink: sink, cache: cache)
             .map { experiment -> Experiment in
                 var experiment = experiment
@@ -105,11 +106,15 @@ public enum ExperimentLoader {
                              sink: DiagnosticSink, cache: CSVCache) -> Experiment? {
         guard let header = readHeader(document, sink: sink) else { return nil }
         let grid = header.grid
+        sink.runsAtOnce = min(sink.jobs, grid.axes.reduce(1) { $0 * $1.values.count } * grid.seeds.count)
         // Every grid point, validated once per distinct point; seeds only change the run.
         var runs: [RunConfig] = []
         var valid = true
+        // Sections no axis reaches are the same at every grid point: read once.
+        let swept = grid.axes.map { $0.path.split(separator: ".").first.map(String.init) ?? $0.path }
+        let memo = SectionMemo(dataFixed: !swept.contains("data"), modelFixed: !swept.contains("data") && !swept.contains("model"))
         grid.forEachPoint { choice, resolved in
-            guard let sections = readSections(resolved, baseDirectory: baseDirectory, sink: sink, cache: cache) else {
+            guard let sections = readSections(resolved, baseDirectory: baseDirectory, sink: sink, cache: cache, memo: memo) else {
                 valid = false
                 return
             }
@@ -163,7 +168,7 @@ public enum ExperimentLoader {
         do {
             return try JSONReader.parse(data)
         } catch {
-            throw Diagnostics([Diagnostic(file: file, location: error.location, path: "", message: error.message)])
+            throw Diagnostics([Diagnostic(file: file, location: error.location, path: error.path, message: error.message)])
         }
     }
 
@@ -244,7 +249,7 @@ public enum ExperimentLoader {
             let wanted = keyAliases[key] ?? key
             if let (section, _) = sections.first(where: { $0.1.contains(wanted) && wanted != "name" }) {
                 let spelled = wanted == key ? "" : " (spelled \"\(wanted)\")"
-                explanations[key] = "unknown key \"\(key)\" at the top level; it belongs in \"\(section)\"\(spelled)"
+                explanations[key] = "unknown key \(quotedText(key)) at the top level; it belongs in \"\(section)\"\(spelled)"
             }
         }
         return explanations
@@ -259,24 +264,58 @@ public enum ExperimentLoader {
     }
 
     /// The five sections of one resolved run.
+    /// What `readSections` read at the first grid point, for sections that no
+    /// sweep axis changes (the model also depends on the data and the loss).
+    private final class SectionMemo {
+        let dataFixed: Bool, modelFixed: Bool
+        var data: (DataConfig, DataShape)??
+        var models: [String: ModelConfig?] = [:]
+
+        init(dataFixed: Bool, modelFixed: Bool) {
+            self.dataFixed = dataFixed
+            self.modelFixed = modelFixed
+        }
+    }
+
     private static func readSections(_ document: JSONNode, baseDirectory: String, sink: DiagnosticSink,
-                                     cache: CSVCache) -> Sections? {
+                                     cache: CSVCache, memo: SectionMemo) -> Sections? {
         func section(_ key: String) -> JSONNode? {
             guard let member = document.member(key) else {
-                sink.error(at: document.location, "", "missing required key \"\(key)\"")
+                sink.missing(at: document.location, "", key)
                 return nil
             }
             return member.value
         }
         let dataNode = section("data"), modelNode = section("model"), lossNode = section("loss")
         let optimizerNode = section("optimizer"), trainingNode = section("training")
-        let dataResult = dataNode.flatMap { readData($0, baseDirectory: baseDirectory, sink: sink, cache: cache) }
+        let dataResult: (DataConfig, DataShape)?
+        if memo.dataFixed, let known = memo.data {
+            dataResult = known
+        } else {
+            dataResult = dataNode.flatMap { readData($0, baseDirectory: baseDirectory, sink: sink, cache: cache) }
+            if memo.dataFixed { memo.data = .some(dataResult) }
+        }
         let loss = lossNode.flatMap { checkChoice($0, "loss", kind: "loss", lossChoices, sink) }
-        let model = modelNode.flatMap { readModel($0, shape: dataResult?.1, loss: loss, sink: sink) }
+        let model: ModelConfig?
+        let modelKey = loss?.rawValue ?? ""
+        if memo.modelFixed, let known = memo.models[modelKey] {
+            model = known
+        } else {
+            model = modelNode.flatMap { readModel($0, shape: dataResult?.1, loss: loss, sink: sink) }
+            if memo.modelFixed { memo.models[modelKey] = .some(model) }
+        }
         let optimizer = optimizerNode.flatMap { readOptimizer($0, sink: sink) }
-        let training = trainingNode.flatMap { readTraining($0, validationSplit: dataResult?.0.validationSplit, sink: sink) }
-        guard let (data, shape) = dataResult, let loss, let lossNode, let model, let optimizer, let training,
-              checkLossPairing(loss, lossNode: lossNode, model: model, shape: shape, sink: sink) else { return nil }
+        // An empty validation part (a split of a few samples rounding to none) counts as no split.
+        let split = dataResult.map { data, shape in
+            min(Int((data.validationSplit * Double(shape.samples)).rounded()), shape.samples - 1) > 0 ? data.validationSplit : 0
+        }
+        let training = trainingNode.flatMap { readTraining($0, validationSplit: split, sink: sink) }
+        // The pairing rules are checked on what could be read, whatever else is wrong.
+        var paired = true
+        if let loss, let lossNode, let shape = dataResult?.1 {
+            paired = checkLossPairing(loss, lossNode: lossNode, model: model, shape: shape, sink: sink)
+        }
+        guard let (data, _) = dataResult, let loss, let model, let optimizer, let training, paired else { return nil }
         return Sections(data: data, model: model, loss: loss, optimizer: optimizer, training: training)
     }
 
@@ -311,14 +350,21 @@ public enum ExperimentLoader {
                 return nil
             }
             var seeds: [Int] = []
+            var seen: Set<Int> = []
+            var repeats = 0
             for (i, element) in elements.enumerated() {
-                guard let seed = checkInteger(element, "seeds[\(i)]", minimum: Int.min, sink) else { continue }
-                if seeds.contains(seed) {
-                    sink.error(at: element.location, "seeds[\(i)]", "seed \(seed) is listed twice")
+                guard let seed = element.intValue ?? checkInteger(element, "seeds[\(i)]", minimum: Int.min, sink) else { continue }
+                if !seen.insert(seed).inserted {
+                    repeats += 1
+                    if repeats > DiagnosticSink.maximumReported {
+                        sink.omitted += 1  // past what is reported, and after it in file order
+                    } else {
+                        sink.error(at: element.location, "seeds[\(i)]", "seed \(seed) is listed twice")
+                    }
                 }
                 seeds.append(seed)
             }
-            return seeds.count == elements.count && Set(seeds).count == seeds.count ? seeds : nil
+            return seeds.count == elements.count && repeats == 0 ? seeds : nil
         }
         guard let count = checkInteger(member.value, "seeds", minimum: 1, maximum: maximumRuns, sink) else { return nil }
         return Array(0 ..< count)

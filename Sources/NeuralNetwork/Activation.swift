@@ -3,7 +3,10 @@ import Foundation
 /// The activation function f of a layer, a = f(z), applied to each row of a batch.
 ///
 /// All but softmax act element by element. Derivatives at kinks follow
-/// PyTorch: relu′(0) = 0 and leaky_relu′(0) = 0.01.
+/// PyTorch: relu′(0) = 0 and leaky_relu′(0) = 0.01. Non-finite values
+/// propagate as PyTorch's do: relu(NaN) = NaN (relu passes z unless z ≤ 0),
+/// relu′(NaN) = 1 (its backward passes the gradient unless the output is ≤ 0),
+/// and every other activation but `zero` maps NaN to NaN.
 public enum Activation: String, CaseIterable, Sendable {
     /// f(z) = z, f′(z) = 1.
     case identity
@@ -11,7 +14,7 @@ public enum Activation: String, CaseIterable, Sendable {
     case sigmoid
     /// f(z) = tanh z, f′(z) = 1 − tanh² z.
     case tanh
-    /// f(z) = max(0, z), f′(z) = 1 for z > 0, else 0.
+    /// f(z) = max(0, z), f′(z) = 1 for z > 0, else 0; NaN stays NaN.
     case relu
     /// f(z) = z for z > 0, else 0.01·z; f′(z) = 1 for z > 0, else 0.01.
     case leakyRelu = "leaky_relu"
@@ -35,7 +38,7 @@ public enum Activation: String, CaseIterable, Sendable {
         case .identity: return z
         case .sigmoid: return Activation.sigmoid(z)
         case .tanh: return Foundation.tanh(z)
-        case .relu: return z > 0 ? z : 0
+        case .relu: return z <= 0 ? 0 : z
         case .leakyRelu: return z > 0 ? z : Activation.leakySlope * z
         case .softmax: return 1
         case .zero: return 0
@@ -50,7 +53,7 @@ public enum Activation: String, CaseIterable, Sendable {
         case .identity: return 1
         case .sigmoid: return a * (1 - a)
         case .tanh: return 1 - a * a
-        case .relu: return z > 0 ? 1 : 0
+        case .relu: return z <= 0 ? 0 : 1
         case .leakyRelu: return z > 0 ? 1 : Activation.leakySlope
         case .softmax: preconditionFailure("softmax has no element-wise derivative")
         case .zero: return 0
@@ -81,7 +84,7 @@ public enum Activation: String, CaseIterable, Sendable {
                 case .identity:
                     for i in pz.indices { pa[i] = pz[i] }
                 case .relu:
-                    for i in pz.indices { pa[i] = pz[i] > 0 ? pz[i] : 0 }
+                    for i in pz.indices { pa[i] = pz[i] <= 0 ? 0 : pz[i] }
                 case .leakyRelu:
                     for i in pz.indices { pa[i] = pz[i] > 0 ? pz[i] : Activation.leakySlope * pz[i] }
                 case .zero:
@@ -96,7 +99,9 @@ public enum Activation: String, CaseIterable, Sendable {
     }
 
     /// Softmax of each row of `z` into `a`; with `sums`, also each row's
-    /// Σₖ e^(zₖ − max z), the normalizer, which the cross-entropy needs.
+    /// normalizer without its largest term, Σₖ≠ₘ e^(zₖ − max z) (m the first
+    /// largest logit, whose term is e⁰ = 1), which the cross-entropy takes as
+    /// log1p of it, so that a confident sample's small loss keeps its digits.
     static func softmax(_ z: Matrix, into a: inout Matrix, sums: inout [Double]) {
         precondition(z.rows == a.rows && z.columns == a.columns && sums.count == z.rows,
                      "softmax needs z and a of one shape and a sum per row; got \(z.rows)×\(z.columns), \(a.rows)×\(a.columns), \(sums.count) sums")
@@ -133,9 +138,22 @@ public enum Activation: String, CaseIterable, Sendable {
             let start = row * columns
             var sum = 0.0
             for j in start ..< start + columns { sum += a[j] }
+            if let sums {
+                sums[row] = normalizerBeyondLargest(z + start, a + start, columns: columns)
+            }
             for j in start ..< start + columns { a[j] /= sum }
-            sums?[row] = sum
         }
+    }
+
+    /// Σₖ≠ₘ eₖ over one row of k logits `z` and their exponentials e = e^(z − max z),
+    /// in column order, m the first index of the largest logit.
+    @inline(__always)
+    static func normalizerBeyondLargest(_ z: UnsafePointer<Double>, _ e: UnsafePointer<Double>, columns k: Int) -> Double {
+        var m = 0
+        for j in 0 ..< k where z[j] > z[m] { m = j }
+        var rest = 0.0
+        for j in 0 ..< k where j != m { rest += e[j] }
+        return rest
     }
 
     /// Turns ∂C/∂a into δ = ∂C/∂z in place, row by row:
@@ -159,7 +177,7 @@ public enum Activation: String, CaseIterable, Sendable {
                         }
                     // One loop per activation, as in `apply`; each multiplies by f′ as `derivative` gives it.
                     case .relu:
-                        for i in pz.indices { pg[i] *= pz[i] > 0 ? 1 : 0 }
+                        for i in pz.indices { pg[i] *= pz[i] <= 0 ? 0 : 1 }
                     case .leakyRelu:
                         for i in pz.indices { pg[i] *= pz[i] > 0 ? 1 : Activation.leakySlope }
                     case .sigmoid:

@@ -25,8 +25,9 @@ public struct Workspace: Sendable {
     public internal(set) var gradients: [LayerParameters]
     /// Wˡᵀ, inputs × units, copied by each forward pass.
     var transposedWeights: [Matrix]
-    /// With a softmax output layer, each sample's Σₖ e^(zₖ − max z) from the
-    /// last forward pass, so that the cross-entropy needs no exponentials of its own.
+    /// With a softmax output layer, each sample's Σₖ≠ₘ e^(zₖ − max z) (the
+    /// normalizer without its largest term) from the last forward pass, so that
+    /// the cross-entropy needs no exponentials of its own.
     var softmaxSums: [Double]
 
     /// Buffers for batches of `batchSize` samples. Without

@@ -17,7 +17,10 @@ public enum Loss: String, CaseIterable, Sendable {
     /// (1/K) Σₖ [max(zₖ, 0) − zₖyₖ + log(1 + e^−|zₖ|)] (PyTorch's BCEWithLogitsLoss);
     /// δ = ∂C/∂z = (ŷ − y)/K. Needs a sigmoid output layer.
     case binaryCrossEntropy = "binary_cross_entropy"
-    /// C = −Σₖ yₖ log ŷₖ with ŷ = softmax(z), evaluated as (Σₖ yₖ)·logsumexp(z) − Σₖ yₖzₖ;
+    /// C = −Σₖ yₖ log ŷₖ with ŷ = softmax(z), evaluated as PyTorch's log-softmax is,
+    /// with the largest logit zₘ subtracted: (Σₖ yₖ)·log1p(Σₖ≠ₘ e^(zₖ − zₘ)) − Σₖ yₖ(zₖ − zₘ),
+    /// so that a sample whose label has the largest logit loses no digits to
+    /// the cancellation of zₘ (relative error a few ulps, also for logits near 500);
     /// δ = ∂C/∂z = ŷ·Σₖ yₖ − y, which is ŷ − y for a one-hot y. Needs a softmax output layer.
     case crossEntropy = "cross_entropy"
 
@@ -66,8 +69,9 @@ public enum Loss: String, CaseIterable, Sendable {
     }
 
     /// The cross-entropy of the batch given each row's softmax normalizer
-    /// Σₖ e^(zₖ − max z), as the softmax output layer computed it: the same
-    /// value, bit for bit, as `value` (which recomputes the exponentials).
+    /// without its largest term, Σₖ≠ₘ e^(zₖ − max z), as the softmax output
+    /// layer computed it: the same value, bit for bit, as `value` (which
+    /// recomputes the exponentials).
     static func crossEntropy(logits z: Matrix, softmaxSums sums: [Double], targets y: Matrix) -> Double {
         precondition(z.rows == y.rows && z.columns == y.columns && sums.count == y.rows,
                      "cross-entropy needs logits and targets of one shape and a sum per row; got \(z.rows)×\(z.columns), \(y.rows)×\(y.columns), \(sums.count) sums")
@@ -83,9 +87,9 @@ public enum Loss: String, CaseIterable, Sendable {
                         var targetMass = 0.0, weightedLogits = 0.0
                         for j in start ..< start + k {
                             targetMass += y[j]
-                            weightedLogits += y[j] * z[j]
+                            weightedLogits += y[j] * (z[j] - largest)
                         }
-                        total += targetMass * (largest + log(sums[row])) - weightedLogits
+                        total += targetMass * log1p(sums[row]) - weightedLogits
                     }
                 }
             }
@@ -124,13 +128,15 @@ public enum Loss: String, CaseIterable, Sendable {
         case .crossEntropy:
             var largest = -Double.infinity
             for j in start ..< start + k where z[j] > largest { largest = z[j] }
-            var exponentials = 0.0, targetMass = 0.0, weightedLogits = 0.0
+            var m = start
+            for j in start ..< start + k where z[j] > z[m] { m = j }
+            var rest = 0.0, targetMass = 0.0, weightedLogits = 0.0
             for j in start ..< start + k {
-                exponentials += exponential(z[j] - largest)  // as the softmax layer does
+                if j != m { rest += exponential(z[j] - largest) }  // as the softmax layer does
                 targetMass += y[j]
-                weightedLogits += y[j] * z[j]
+                weightedLogits += y[j] * (z[j] - largest)
             }
-            return targetMass * (largest + log(exponentials)) - weightedLogits
+            return targetMass * log1p(rest) - weightedLogits
         }
     }
 

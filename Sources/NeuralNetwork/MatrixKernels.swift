@@ -15,8 +15,8 @@
 /// then multiplied by α (when α ≠ 1), then bⱼ is added — the order of the
 /// textbook triple loop, whatever the tiling or the vector width. Two
 /// element-wise steps may follow as each tile is stored, so that they need no
-/// pass over the matrix of their own: multiplying cᵢⱼ by relu′(gᵢⱼ) (1 for
-/// gᵢⱼ > 0, else 0) for a given matrix G, and writing relu(cᵢⱼ) to a second
+/// pass over the matrix of their own: multiplying cᵢⱼ by relu′(gᵢⱼ) (0 for
+/// gᵢⱼ ≤ 0, else 1, so NaN passes as PyTorch's relu backward lets it) for a given matrix G, and writing relu(cᵢⱼ) to a second
 /// output or in place of cᵢⱼ. Each term is
 /// added by `multiplyAdd`: a fused multiply-add (one rounding) in builds for a
 /// CPU that has one (`make` passes `-D NNLAB_FMA` then), a multiplication and
@@ -229,10 +229,10 @@ private struct Operands {
             if alpha != 1 { value *= alpha }
             if bias != nil { value += offset }
             let index = i * n + j
-            if let reluGate { value *= reluGate[index] > 0 ? 1 : 0 }
-            if relu { value = value > 0 ? value : 0 }
+            if let reluGate { value *= reluGate[index] <= 0 ? 0 : 1 }
+            if relu { value = value <= 0 ? 0 : value }
             c[index] = value
-            if let reluOutput { reluOutput[index] = value > 0 ? value : 0 }
+            if let reluOutput { reluOutput[index] = value <= 0 ? 0 : value }
         }
         var i = rows.lowerBound
         let rs = aRowStride
@@ -310,26 +310,27 @@ public enum KernelBuild {
 /// which the compiler does not keep in vector registers (digits ran 2.6 times
 /// slower with them in the tiles).
 protocol DoubleVector: SIMD where Scalar == Double {
-    /// x where g > 0, else +0, lane by lane (NaN in g gives 0): `g > 0 ? x : 0`.
+    /// +0 where g ≤ 0, else x, lane by lane (NaN in g keeps x, as PyTorch's
+    /// relu keeps NaN): `g <= 0 ? 0 : x`.
     static func positivePart(_ x: Self, where g: Self) -> Self
 }
 
 extension SIMD2: DoubleVector where Scalar == Double {
     @inline(__always)
-    static func positivePart(_ x: Self, where g: Self) -> Self { x.replacing(with: 0, where: .!(g .> 0)) }
+    static func positivePart(_ x: Self, where g: Self) -> Self { x.replacing(with: 0, where: g .<= 0) }
 }
 
 extension SIMD4: DoubleVector where Scalar == Double {
     @inline(__always)
-    static func positivePart(_ x: Self, where g: Self) -> Self { x.replacing(with: 0, where: .!(g .> 0)) }
+    static func positivePart(_ x: Self, where g: Self) -> Self { x.replacing(with: 0, where: g .<= 0) }
 }
 
 extension SIMD8: DoubleVector where Scalar == Double {
     @inline(__always)
-    static func positivePart(_ x: Self, where g: Self) -> Self { x.replacing(with: 0, where: .!(g .> 0)) }
+    static func positivePart(_ x: Self, where g: Self) -> Self { x.replacing(with: 0, where: g .<= 0) }
 }
 
 extension SIMD16: DoubleVector where Scalar == Double {
     @inline(__always)
-    static func positivePart(_ x: Self, where g: Self) -> Self { x.replacing(with: 0, where: .!(g .> 0)) }
+    static func positivePart(_ x: Self, where g: Self) -> Self { x.replacing(with: 0, where: g .<= 0) }
 }

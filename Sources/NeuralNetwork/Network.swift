@@ -19,6 +19,25 @@ public struct Network: Sendable, Equatable {
         self.layers = layers
     }
 
+    /// Whether every weight and bias is a finite number.
+    public var hasFiniteParameters: Bool {
+        layers.allSatisfy { layer in
+            layer.weights.elements.allSatisfy(\.isFinite) && (layer.biases ?? []).allSatisfy(\.isFinite)
+        }
+    }
+
+    /// Copies every weight and bias of `other`, a network of the same shape,
+    /// into this one's buffers (allocating nothing once they are its own).
+    public mutating func copyParameters(from other: Network) {
+        precondition(layers.count == other.layers.count, "copyParameters needs networks of one shape; got \(layers.count) and \(other.layers.count) layers")
+        for l in layers.indices {
+            layers[l].weights.elements.overwrite(with: other.layers[l].weights.elements)
+            if let biases = other.layers[l].biases {
+                layers[l].biases?.overwrite(with: biases)
+            }
+        }
+    }
+
     /// Builds a network from layer specs: given weights and biases are used
     /// exactly; missing weights are drawn by each layer's initializer from
     /// `generator`, layer by layer (a layer with given weights draws nothing);
@@ -108,6 +127,20 @@ public enum NetworkError: Error, Equatable, CustomStringConvertible {
             return "layer \(layer) needs \(expected) biases, got \(found)"
         case .biasesWithoutBias(let layer):
             return "layer \(layer) has biases but \"bias\" is false"
+        }
+    }
+}
+
+private extension Array where Element == Double {
+    /// Copies `source`, of the same length, into this array's buffer.
+    @inline(__always)
+    mutating func overwrite(with source: [Double]) {
+        precondition(source.count == count, "copyParameters needs layers of one shape; got \(source.count) and \(count) numbers")
+        withUnsafeMutableBufferPointer { target in
+            source.withUnsafeBufferPointer { source in
+                guard let to = target.baseAddress, let from = source.baseAddress else { return }
+                to.update(from: from, count: source.count)
+            }
         }
     }
 }

@@ -9,8 +9,9 @@ let checkSpec = CommandSpec(
     options: [],
     discussion: """
         Every mistake in a file is reported as file:line:column with the path of the
-        value, what was found and what was expected. Exit status 0 when every file is
-        valid, 2 otherwise.
+        value, what was found and what was expected. The memory check counts the runs
+        'nnlab run' trains at once by default (one per core). Exit status 0 when every
+        file is valid, 2 otherwise.
         """)
 
 /// `nnlab check [PATH ...]`.

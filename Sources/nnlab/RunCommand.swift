@@ -35,7 +35,7 @@ func runRun(_ arguments: ParsedArguments) -> ExitStatus {
         return report(.invalidValue(option: "--output", value: output, expected: "a folder", command: "run"))
     }
     let quiet = arguments.flags.contains("--quiet")
-    guard let experiments = loadExperiments(arguments.positional.isEmpty ? ["experiments"] : arguments.positional) else {
+    guard let experiments = loadExperiments(arguments.positional.isEmpty ? ["experiments"] : arguments.positional, jobs: jobs) else {
         return .invalidInput
     }
 
@@ -59,6 +59,8 @@ func runRun(_ arguments: ParsedArguments) -> ExitStatus {
     }
     let published: [PublishedExperiment]
     do {
+        progress.writingReports()
+        defer { progress.reportsWritten() }
         published = try Publisher.publish(outcome.folders, timings: outcome.timings)
     } catch {
         printError("\(error)\n")
@@ -111,7 +113,7 @@ func reproductionLine(_ reproduction: Reproduction) -> String {
 
 /// Loads and validates every experiment file, printing every mistake; nil when any file is invalid
 /// or two experiments share a name (and so a results folder).
-func loadExperiments(_ paths: [String]) -> [Experiment]? {
+func loadExperiments(_ paths: [String], jobs: Int? = nil) -> [Experiment]? {
     let files: [String]
     do {
         files = try ExperimentLoader.experimentFiles(paths)
@@ -124,7 +126,7 @@ func loadExperiments(_ paths: [String]) -> [Experiment]? {
     var valid = true
     for file in files {
         do {
-            experiments.append(try ExperimentLoader.load(path: file, cache: cache))
+            experiments.append(try ExperimentLoader.load(path: file, cache: cache, jobs: jobs))
         } catch {
             printError(error.rendered + "\n")
             valid = false
@@ -246,20 +248,53 @@ final class ProgressDisplay: @unchecked Sendable {
         }
     }
 
+    /// Says, on the live line, that the reports are being written (after `finish`).
+    func writingReports() {
+        if live { printError("writing reports…\u{1B}[K") }
+    }
+
+    /// Clears what `writingReports` wrote.
+    func reportsWritten() {
+        if live { printError("\r\u{1B}[K") }
+    }
+
     /// `[########············] 12/33 runs  0:04 elapsed  ~0:07 left  2 diverged`
     private func drawLine() {
-        let width = 24
-        let fraction = total == 0 ? 1 : Double(done) / Double(total)
-        let filled = Int((fraction * Double(width)).rounded(.down))
-        let bar = String(repeating: "#", count: filled) + String(repeating: "·", count: width - filled)
         let trained = done - resumed
-        var line = "[\(bar)] \(done)/\(total) runs  \(clock(elapsed)) elapsed"
+        var parts = ["\(done)/\(total) runs", "\(clock(elapsed)) elapsed"]
         if trained > 0 && done < total {
-            line += "  ~\(clock(elapsed / Double(trained) * Double(total - done))) left"
+            parts.append("~\(clock(elapsed / Double(trained) * Double(total - done))) left")
         }
-        if diverged > 0 { line += "  \(diverged) diverged" }
-        printError("\r\(line)\u{1B}[K")
+        if diverged > 0 { parts.append("\(diverged) diverged") }
+        printError("\r\(progressLine(parts, fraction: total == 0 ? 1 : Double(done) / Double(total), columns: terminalColumns()))\u{1B}[K")
     }
+}
+
+/// The progress line in at most `columns` − 1 characters, so that the terminal
+/// never wraps it: the bar shrinks (to nothing below 4 cells), then the last
+/// parts are dropped, then the text is cut.
+func progressLine(_ parts: [String], fraction: Double, columns: Int) -> String {
+    let room = max(1, columns - 1)
+    var parts = parts
+    while true {
+        let text = parts.joined(separator: "  ")
+        let barWidth = min(24, room - text.count - 3)
+        if barWidth >= 4 {
+            let filled = Int((fraction * Double(barWidth)).rounded(.down))
+            return "[" + String(repeating: "#", count: filled) + String(repeating: "·", count: barWidth - filled) + "] " + text
+        }
+        if text.count <= room || parts.count == 1 { return String(text.prefix(room)) }
+        parts.removeLast()
+    }
+}
+
+/// The width of the terminal on standard error (TIOCGWINSZ), else $COLUMNS, else 80.
+func terminalColumns() -> Int {
+    var size = winsize()
+    if withUnsafeMutablePointer(to: &size, { ioctl(STDERR_FILENO, UInt(TIOCGWINSZ), $0) }) == 0 && size.ws_col > 0 {
+        return Int(size.ws_col)
+    }
+    return ProcessInfo.processInfo.environment["COLUMNS"].flatMap { Int($0) } ?? 80
 }
 
 /// Seconds as m:ss (or h:mm:ss).

@@ -39,7 +39,7 @@ func runTrace(_ arguments: ParsedArguments) -> ExitStatus {
     let cache = CSVCache()
     let experiment: Experiment
     do {
-        experiment = try ExperimentLoader.load(path: file, cache: cache)
+        experiment = try ExperimentLoader.load(path: file, cache: cache, jobs: 1)  // trace trains one run
     } catch {
         printError(error.rendered + "\n")
         return .invalidInput

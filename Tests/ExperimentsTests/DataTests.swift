@@ -577,4 +577,71 @@ final class DataTests: XCTestCase {
                 message: "file is 1.0 GiB (1073741825 bytes); CSV files over 1 GiB (1073741824 bytes) are refused"))
         }
     }
+
+    /// Text that is not UTF-8 is an error naming its row and column: decoding
+    /// it would turn distinct labels into one replacement character, one class.
+    func testCSVTextThatIsNotUTF8IsAnError() throws {
+        let url = try temporaryFolder().appendingPathComponent("latin1.csv")
+        try Data("a,label\n1,caf".utf8 + [0xE9] + Data("\n2,caf".utf8) + [0xE8] + Data("\n".utf8)).write(to: url)
+        XCTAssertThrowsError(try CSVData.load(path: url.path, target: "label", task: .classification, displayPath: "latin1.csv")) {
+            XCTAssertEqual($0 as? CSVError, CSVError(path: "latin1.csv", line: 2, column: 2,
+                                                      message: "row 2, column 2: the text is not valid UTF-8"))
+        }
+    }
+
+    /// A file separated by ';' or tabs is read as one column; the error says so.
+    func testCSVErrorsHintAtTheDelimiter() throws {
+        for (separator, words) in [(";", "';'"), ("\t", "tabs")] {
+            let text = ["a", "b", "label"].joined(separator: separator) + "\n" + ["1", "2", "x"].joined(separator: separator) + "\n"
+            XCTAssertThrowsError(try CSVData.parse(text, target: "label", task: .classification, displayPath: "semi.csv")) {
+                let header = ["a", "b", "label"].joined(separator: separator)
+                XCTAssertEqual(($0 as? CSVError)?.message,
+                               "row 1: no column \"label\" for the target, only the one column \"\(header)\"; the header looks separated by \(words), but nnlab reads comma-separated files")
+            }
+        }
+    }
+
+    /// A symbolic link to a CSV file is read as that file.
+    func testCSVThroughASymbolicLink() throws {
+        let folder = try temporaryFolder()
+        let target = folder.appendingPathComponent("real.csv"), link = folder.appendingPathComponent("link.csv")
+        try Data("a,label\n1,x\n2,y\n".utf8).write(to: target)
+        try FileManager.default.createSymbolicLink(at: link, withDestinationURL: target)
+        let dataset = try CSVData.load(path: link.path, target: "label", task: .classification)
+        XCTAssertEqual(dataset.count, 2)
+    }
+
+    /// An experiment file is refused past 64 MiB by what is read, also through a
+    /// symbolic link (whose own size is a few bytes); the message says 64 MiB, as
+    /// the documentation does, and is located at the file's start.
+    func testTheExperimentSizeLimitHoldsThroughALink() throws {
+        let folder = try temporaryFolder()
+        let big = folder.appendingPathComponent("big.json"), link = folder.appendingPathComponent("link.json")
+        XCTAssert(FileManager.default.createFile(atPath: big.path, contents: nil))
+        let handle = try FileHandle(forWritingTo: big)
+        try handle.truncate(atOffset: UInt64(ExperimentLoader.maximumFileSize) + 1)
+        try handle.close()
+        try FileManager.default.createSymbolicLink(at: link, withDestinationURL: big)
+        XCTAssertThrowsError(try ExperimentLoader.load(path: link.path)) {
+            XCTAssertEqual(($0 as? Diagnostics)?.rendered,
+                           "\(link.path):1:1: error: the file is 64 MiB (67108865 bytes); experiment files over 64 MiB are refused")
+        }
+    }
+
+    /// A CSV path that is not found is shown as where it was looked for, with the
+    /// folder it is relative to.
+    func testAMissingCSVFileNamesWhereItWasLookedFor() throws {
+        let folder = try temporaryFolder()
+        let experiments = folder.appendingPathComponent("experiments")
+        try FileManager.default.createDirectory(at: experiments, withIntermediateDirectories: true)
+        let file = experiments.appendingPathComponent("e.json")
+        try Data("""
+            {"name": "e", "data": {"source": "csv", "path": "data/x.csv", "target": "y"}, "model": {"hidden": []},
+             "loss": "mse", "optimizer": {"name": "sgd", "learning_rate": 0.1}, "training": {"epochs": 1}}
+            """.utf8).write(to: file)
+        XCTAssertThrowsError(try ExperimentLoader.load(path: file.path)) {
+            XCTAssertEqual(($0 as? Diagnostics)?.rendered,
+                           "\(file.path):1:49: error: data.path: \(experiments.path)/data/x.csv: file not found (looked for \"data/x.csv\" in the experiment file's folder, \(experiments.path)/)")
+        }
+    }
 }

@@ -45,6 +45,38 @@ final class TrainerTests: XCTestCase {
         XCTAssertNil(result.curve[2].trainAccuracy)
     }
 
+    /// Inputs near the largest Double overflow the network to NaN at epoch 0, as in
+    /// PyTorch: the run is `diverged` there, not a falling loss and `completed`.
+    func testOverflowingInputsDivergeAtEpochZero() throws {
+        let config = try run("""
+            {"name": "o", "data": {"source": "inline", "inputs": [[1e308], [1e308]], "labels": [0, 1]},
+             "model": {"inputs": 1, "layers": [{"units": 2, "activation": "relu", "bias": false, "weights": [[10], [10]]},
+                                                {"units": 1, "activation": "relu", "bias": false, "weights": [[1, -1]]},
+                                                {"units": 1, "activation": "sigmoid", "weights": [[1]]}]},
+             "loss": "binary_cross_entropy", "optimizer": {"name": "sgd", "learning_rate": 0.1}, "training": {"epochs": 3}}
+            """)
+        let result = try train(config)
+        XCTAssertEqual(result.status, .diverged)
+        XCTAssertTrue(result.curve[0].trainLoss.isNaN)
+        XCTAssertEqual(result.curve.count, 1)
+    }
+
+    /// A run whose weights overflow keeps, for model.json, the network of the
+    /// last epoch that did not diverge: JSON has no NaN, and the file must load.
+    func testADivergedRunKeepsItsLastFiniteNetwork() throws {
+        let config = try run("""
+            {"name": "o", "data": {"source": "inline", "inputs": [[1e100]], "targets": [[1]]},
+             "model": {"inputs": 1, "layers": [{"units": 1, "activation": "identity", "bias": false, "weights": [[1]]}]},
+             "loss": "mse", "optimizer": {"name": "sgd", "learning_rate": 1e200}, "training": {"epochs": 3}}
+            """)
+        let result = try train(config)
+        XCTAssertEqual(result.status, .diverged)
+        XCTAssertEqual(result.curve.count, 2)
+        XCTAssertEqual(result.network.layers[0].weights[0, 0], 1)
+        let text = ModelFile.text(result.network)
+        XCTAssertFalse(text.contains("null"), text)
+    }
+
     /// The exercise: epoch 1 of full-batch SGD is the hand-worked update, and
     /// its gradient norms are |∂C/∂w₁| and |∂C/∂w₂|.
     func testTheExerciseEpoch() throws {

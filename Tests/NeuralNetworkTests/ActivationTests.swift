@@ -169,6 +169,53 @@ final class LossTests: XCTestCase {
         }
     }
 
+    /// NaN in, NaN out, as in PyTorch: relu passes NaN (it zeroes only z ≤ 0), in
+    /// the element-wise form and in the product kernels that apply relu and relu′ as
+    /// they store; relu′(NaN) = 1, as PyTorch's backward passes the gradient unless
+    /// the output is ≤ 0.
+    func testNonFiniteValuesPropagateAsInPyTorch() {
+        XCTAssertTrue(Activation.relu.value(.nan).isNaN)
+        XCTAssertEqual(Activation.relu.derivative(z: .nan, a: .nan), 1)
+        XCTAssertEqual(Activation.relu.value(-0.0).sign, .plus)
+        for activation in Activation.allCases where activation != .zero && activation != .softmax {
+            XCTAssertTrue(activation.value(.nan).isNaN, "\(activation)")
+        }
+        var a = Matrix(rows: 1, columns: 3)
+        Activation.relu.apply(Matrix([[.nan, -1, 2]]), into: &a)
+        XCTAssertTrue(a[0, 0].isNaN)
+        XCTAssertEqual(Array(a.elements[1...]), [0, 2])
+        // 1e308 · 10 overflows to +inf in both hidden units; +inf − inf is NaN in
+        // the second layer, which relu then keeps (it used to give 0 and a finite loss).
+        let network = Network(inputs: 1, layers: [
+            DenseLayer(weights: Matrix([[10], [10]]), biases: nil, activation: .relu),
+            DenseLayer(weights: Matrix([[1, -1]]), biases: nil, activation: .relu),
+            DenseLayer(weights: Matrix([[1]]), biases: [0], activation: .sigmoid),
+        ])
+        for keeping in [true, false] {
+            for batch in [1, 9] {
+                var workspace = Workspace(network: network, batchSize: batch, keepingReluPreactivations: keeping)
+                network.forward(Matrix(rows: batch, columns: 1, elements: Array(repeating: 1e308, count: batch)), in: &workspace)
+                XCTAssertTrue(workspace.output.elements.allSatisfy(\.isNaN), "keeping z: \(keeping), batch \(batch)")
+            }
+        }
+    }
+
+    /// The cross-entropy is as precise as PyTorch's log-softmax: with the label's
+    /// logit the largest, near 500, the loss log1p(e⁻²⁰) ≈ 2.06e-9 keeps its digits
+    /// (computing 500 + log Σ − 500 lost all but six of them).
+    func testCrossEntropyKeepsItsDigitsWhenTheLabelHasTheLargestLogit() {
+        let z = Matrix([[500, 480], [480, 500]]), y = Matrix([[1, 0], [0, 1]])
+        let expected = exp(-20.0) - exp(-40.0) / 2 + exp(-60.0) / 3
+        var a = Matrix(rows: 2, columns: 2), sums = [0.0, 0.0]
+        Activation.softmax(z, into: &a, sums: &sums)
+        let fused = Loss.crossEntropy(logits: z, softmaxSums: sums, targets: y)
+        let plain = Loss.crossEntropy.value(logits: z, output: a, targets: y)
+        XCTAssertEqual(fused, plain)
+        XCTAssertLessThan(abs(fused - expected) / expected, 1e-15)
+        let wrong = Loss.crossEntropy.value(logits: z, output: a, targets: Matrix([[0, 1], [1, 0]]))
+        XCTAssertLessThan(abs(wrong - (20 + expected)) / 20, 1e-15)
+    }
+
     func testPairingRules() {
         XCTAssertTrue(Loss.binaryCrossEntropy.accepts(outputActivation: .sigmoid))
         XCTAssertFalse(Loss.binaryCrossEntropy.accepts(outputActivation: .softmax))

@@ -79,7 +79,11 @@ func readData(_ node: JSONNode, baseDirectory: String, sink: DiagnosticSink,
     guard var reader = ObjectReader(node, path: "data", sink: sink) else { return nil }
     let names = sourceKeys.map(\.0)
     guard let sourceName = reader.choice("source", kind: "data source", names.map { ($0, $0) }, required: true) else {
-        _ = reader.member("samples")  // keep the error list to the source itself
+        if !reader.has("source") {
+            // A misspelt "source" is one mistake: the unknown key, with its suggestion.
+            for key in allDataKeys { _ = reader.member(key) }
+            reader.finish(allowed: allDataKeys)
+        }
         return nil
     }
     let ownKeys = sourceKeys.first { $0.0 == sourceName }!.1
@@ -146,7 +150,17 @@ func readData(_ node: JSONNode, baseDirectory: String, sink: DiagnosticSink,
             }
         }
     case "inline":
-        (source, shape) = readInline(&reader, sink: sink)
+        // Read once per place in the file: a sweep over other data keys reuses it.
+        let key = ["inputs", "labels", "targets"].map { key in
+            node.member(key).map { "\($0.value.location.line):\($0.value.location.column)" } ?? "-"
+        }.joined(separator: "|")
+        if let known = sink.inlineRead[key] {
+            for key in ["inputs", "labels", "targets"] { _ = reader.member(key) }
+            (source, shape) = known
+        } else {
+            (source, shape) = readInline(&reader, sink: sink)
+            sink.inlineRead[key] = (source, shape)
+        }
     case "csv":
         (source, shape) = readCSV(&reader, baseDirectory: baseDirectory, sink: sink, cache: cache)
     default:
@@ -155,13 +169,51 @@ func readData(_ node: JSONNode, baseDirectory: String, sink: DiagnosticSink,
     reader.finish(allowed: commonDataKeys + ownKeys, explanations: explanations)
 
     guard let source, let shape, let validationSplit, let seed, let standardize, noise >= 0 else { return nil }
-    if validationSplit > 0 && Int((validationSplit * Double(shape.samples)).rounded()) == 0,
-       let member = node.member("validation_split") {
-        sink.error(at: member.value.location, "data.validation_split",
-                   "\(numberText(validationSplit)) of \(shape.samples) samples is no sample at all; use 0 or a larger fraction")
+    // The split's rule (Dataset.split): round(f·N), at most N − 1, so that training keeps a sample.
+    let validationSamples = min(Int((validationSplit * Double(shape.samples)).rounded()), shape.samples - 1)
+    if validationSplit > 0 && validationSamples <= 0, let member = node.member("validation_split") {
+        let of = "\(numberText(validationSplit)) of \(shape.samples) sample\(shape.samples == 1 ? "" : "s")"
+        sink.error(at: member.value.location, "data.validation_split", Int((validationSplit * Double(shape.samples)).rounded()) == 0
+            ? "\(of) is no sample at all; use 0 or a larger fraction"
+            : "\(of) leaves none for validation, since training keeps at least one; use 0 or more samples")
         return nil
     }
-    return (DataConfig(source: source, noise: noise, validationSplit: validationSplit, seed: seed, standardize: standardize), shape)
+    let config = DataConfig(source: source, noise: noise, validationSplit: validationSplit, seed: seed, standardize: standardize)
+    if standardize, let member = node.member("standardize"),
+       let (column, reason) = standardizationVerdict(source, node: node, split: validationSplit, seed: seed, sink: sink, cache: cache) {
+        sink.error(at: member.value.location, "data.standardize",
+                   "column \(quotedText(column)) cannot be standardized: \(reason)")
+        return nil
+    }
+    return (config, shape)
+}
+
+/// The column standardization cannot scale, checked once per data set and split.
+private func standardizationVerdict(_ source: DataSource, node: JSONNode, split: Double, seed: Int,
+                                    sink: DiagnosticSink, cache: CSVCache) -> (column: String, reason: String)? {
+    let place: String
+    switch source {
+    case .csv(let path, _, let target, let task, _): place = "\(path)\u{0}\(target)\u{0}\(task.rawValue)"
+    default: place = node.member("inputs").map { "\($0.value.location.line):\($0.value.location.column)" } ?? ""
+    }
+    let key = "\(place)\u{0}\(split)\u{0}\(seed)"
+    if let known = sink.standardizationVerdicts[key] { return known }
+    let verdict = givenDataset(source, cache: cache)?.columnStandardizationCannotScale(validationFraction: split, seed: seed)
+    sink.standardizationVerdicts[key] = .some(verdict)
+    return verdict
+}
+
+/// The data of a source given in the file or a CSV file (already loaded into
+/// `cache`), for checks on its values; nil for generated sources.
+private func givenDataset(_ source: DataSource, cache: CSVCache) -> Dataset? {
+    switch source {
+    case .inline(let inputs, let labels, let targets):
+        return Dataset.inline(inputs: inputs, labels: labels, targets: targets)
+    case .csv(let path, let displayPath, let target, let task, _):
+        return try? cache.dataset(path: path, displayPath: displayPath, target: target, task: task).get()
+    case .xor, .moons, .circles, .spirals, .blobs, .sine:
+        return nil
+    }
 }
 
 /// `inputs` with either `labels` or `targets`.
@@ -188,7 +240,9 @@ private func readInline(_ reader: inout ObjectReader, sink: DiagnosticSink) -> (
         }
         var labels: [Int] = []
         for (i, element) in elements.enumerated() {
-            if let label = checkInteger(element, "data.labels[\(i)]", minimum: 0, maximum: 9_999, sink) {
+            if let label = element.intValue, label >= 0, label <= 9_999 {
+                labels.append(label)
+            } else if let label = checkInteger(element, "data.labels[\(i)]", minimum: 0, maximum: 9_999, sink) {
                 labels.append(label)
             }
         }
@@ -213,8 +267,17 @@ private func readInline(_ reader: inout ObjectReader, sink: DiagnosticSink) -> (
     }
 }
 
-/// A non-empty list of equally long, non-empty rows of numbers.
+/// A non-empty list of equally long, non-empty rows of numbers (read once per
+/// place in the file and path: a grid point that has not changed it reuses it).
 func readRows(_ node: JSONNode, path: String, sink: DiagnosticSink) -> [[Double]]? {
+    let key = "\(node.location.line):\(node.location.column):\(path)"
+    if let known = sink.rowsRead[key] { return known }
+    let rows = readRowsOnce(node, path: path, sink: sink)
+    sink.rowsRead[key] = .some(rows)
+    return rows
+}
+
+private func readRowsOnce(_ node: JSONNode, path: String, sink: DiagnosticSink) -> [[Double]]? {
     guard let rows = node.value.elements, !rows.isEmpty else {
         sink.error(at: node.location, path, "expected a non-empty list of rows of numbers, found \(foundText(node))")
         return nil
@@ -236,7 +299,14 @@ func readRows(_ node: JSONNode, path: String, sink: DiagnosticSink) -> [[Double]
         width = cells.count
         var values: [Double] = []
         for (j, cell) in cells.enumerated() {
-            if let x = checkNumber(cell, "\(path)[\(i)][\(j)]", .any, sink) { values.append(x) } else { ok = false }
+            // The path is spelled out only for a cell in error: millions of cells are read here.
+            if let x = cell.value.doubleValue, x.isFinite {
+                values.append(x)
+            } else if let x = checkNumber(cell, "\(path)[\(i)][\(j)]", .any, sink) {
+                values.append(x)
+            } else {
+                ok = false
+            }
         }
         result.append(values)
     }
@@ -262,7 +332,11 @@ private func readCSV(_ reader: inout ObjectReader, baseDirectory: String, sink: 
     let shown = normalizedPath(opened)
     switch cache.dataset(path: opened, displayPath: shown, target: target, task: task) {
     case .failure(let error):
-        sink.error(at: pathNode.location, "data.path", "\(error.path): \(error.message)")
+        var message = "\(error.path): \(error.message)"
+        if error.message == "file not found" && !path.hasPrefix("/") && !baseDirectory.isEmpty && baseDirectory != "." {
+            message += " (looked for \(quotedText(path)) in the experiment file's folder, \(normalizedPath(baseDirectory))/)"
+        }
+        sink.error(at: pathNode.location, "data.path", message)
         return (nil, nil)
     case .success(let dataset):
         let targets: DataShape.Targets

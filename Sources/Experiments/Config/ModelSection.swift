@@ -217,24 +217,69 @@ private func checkOutputs(_ model: ModelConfig, node: JSONNode, shape: DataShape
     return true
 }
 
-/// Refuses, with the figure, a network that could not fit in this machine's memory,
-/// before anything is allocated. The estimate counts, in Doubles, the weights with
-/// their gradients and two optimizer buffers, and z, a and δ of every layer for
-/// the whole data set (evaluation runs on all samples at once).
+/// Refuses, with the figure, a network that could not fit in the memory it may
+/// use, before anything is allocated. The estimate counts, in Doubles, the
+/// weights with their gradients and two optimizer buffers, and z, a and δ of
+/// every layer for the whole data set (evaluation runs on all samples at once),
+/// times the runs that train at once (`--jobs`, at most the experiment's runs).
+/// The memory is the machine's, or the cgroup's limit where one is set and
+/// smaller; the message says which. The error is placed at the key that makes
+/// the network large: the widest layer's size, or `data.samples`.
 private func checkMemory(_ model: ModelConfig, node: JSONNode, shape: DataShape, sink: DiagnosticSink) -> Bool {
     var parameters = 0.0, units = 0.0
     var below = Double(model.inputs)
-    for layer in model.layers {
-        parameters += Double(layer.units) * (below + 1)
+    var largestLayer = 0, largestLayerBytes = 0.0
+    let samples = Double(shape.samples)
+    for (index, layer) in model.layers.enumerated() {
+        let layerParameters = Double(layer.units) * (below + 1)
+        parameters += layerParameters
         units += Double(layer.units)
+        let layerBytes = 8 * (4 * layerParameters + 3 * Double(layer.units) * samples)
+        if layerBytes > largestLayerBytes { (largestLayer, largestLayerBytes) = (index, layerBytes) }
         below = Double(layer.units)
     }
-    let bytes = 8 * (4 * parameters + 3 * units * Double(shape.samples) + Double(shape.features * shape.samples))
-    let available = Double(ProcessInfo.processInfo.physicalMemory)
-    guard bytes <= available else {
-        sink.error(at: node.location, "model",
-                   "this network needs about \(byteText(bytes)) of memory for one run (\(numberText(parameters)) weights, \(numberText(units)) units × \(shape.samples) samples), more than this machine's \(byteText(available))")
-        return false
+    let bytes = 8 * (4 * parameters + 3 * units * samples + Double(shape.features) * samples)
+    let runs = Double(sink.runsAtOnce)
+    let memory = availableMemory()
+    guard bytes * runs > memory.bytes else { return true }
+
+    // The key that makes it large: the samples when there are more of them than
+    // units in the widest layer and their buffers outweigh its weights, else that layer.
+    var location = node.location, path = "model"
+    let widestUnits = Double(model.layers[largestLayer].units)
+    let widestInputs = Double(largestLayer == 0 ? model.inputs : model.layers[largestLayer - 1].units)
+    let dominatedBySamples = samples > widestUnits && 4 * widestUnits * (widestInputs + 1) < 3 * widestUnits * samples
+    let root = sink.root
+    if dominatedBySamples, let member = root?.member("data")?.value.member("samples") {
+        (location, path) = (member.value.location, "data.samples")
+    } else if let hidden = node.member("hidden")?.value.value.elements, largestLayer < hidden.count {
+        (location, path) = (hidden[largestLayer].location, "model.hidden[\(largestLayer)]")
+    } else if let layers = node.member("layers")?.value.value.elements, largestLayer < layers.count,
+              let units = layers[largestLayer].member("units") {
+        (location, path) = (units.value.location, "model.layers[\(largestLayer)].units")
+    } else if let outputs = node.member("outputs") {
+        (location, path) = (outputs.value.location, "model.outputs")
     }
-    return true
+    let widest = "its largest layer has \(model.layers[largestLayer].units) units"
+    let perRun = "this network needs about \(byteText(bytes)) of memory for one run (\(numberText(parameters)) weights, \(numberText(units)) units × \(shape.samples) samples; \(widest))"
+    let total = sink.runsAtOnce == 1 ? ""
+        : "; \(sink.runsAtOnce) runs train at once (--jobs \(sink.jobs)), about \(byteText(bytes * runs)) together"
+    sink.error(at: location, path, "\(perRun)\(total), more than \(memory.name)")
+    return false
+}
+
+/// The memory runs may use, with the words naming where the figure comes from:
+/// the machine's physical memory, or a smaller cgroup limit (v2
+/// `/sys/fs/cgroup/memory.max`, v1 `memory.limit_in_bytes`) where one is set.
+func availableMemory(cgroupFiles: [String] = ["/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes"])
+    -> (bytes: Double, name: String) {
+    let physical = Double(ProcessInfo.processInfo.physicalMemory)
+    for file in cgroupFiles {
+        guard let text = try? String(contentsOfFile: file, encoding: .utf8),
+              let limit = Double(text.trimmingCharacters(in: .whitespacesAndNewlines)) else { continue }
+        if limit < physical {
+            return (limit, "the memory limit of \(byteText(limit)) set for this container (\(file))")
+        }
+    }
+    return (physical, "this machine's \(byteText(physical))")
 }

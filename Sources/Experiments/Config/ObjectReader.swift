@@ -4,8 +4,39 @@ final class DiagnosticSink {
     let file: String
     private(set) var items: [Diagnostic] = []
 
+    /// How many runs `nnlab run` trains at once (`--jobs`), and how many of
+    /// this experiment's runs that makes train side by side: the memory check
+    /// counts that many copies.
+    var jobs = 1
+    var runsAtOnce = 1
+    /// The experiment as parsed, for checks that point at another section's keys.
+    var root: JSONNode?
+    /// Lists of rows already read (inline data, weights), by where they start
+    /// and their path, so that a sweep over other keys does not read them at
+    /// every grid point; and the standardization verdict on each data set.
+    var rowsRead: [String: [[Double]]?] = [:]
+    var standardizationVerdicts: [String: (column: String, reason: String)?] = [:]
+    var inlineRead: [String: (DataSource?, DataShape?)] = [:]
+
+    /// Required keys reported missing, by item index, and the keys some unknown
+    /// key was suggested for, each as "object path, key": a misspelt required
+    /// key is one mistake, reported once, as the unknown key with its suggestion.
+    private var missingKeys: [Int: String] = [:]
+    private var suggestedKeys: Set<String> = []
+
     init(file: String) {
         self.file = file
+    }
+
+    /// Reports that the object at `path` lacks the required `key`.
+    func missing(at location: SourceLocation?, _ path: String, _ key: String) {
+        missingKeys[items.count] = path + "\u{0}" + key
+        error(at: location, path, "missing required key \"\(key)\"")
+    }
+
+    /// Notes that an unknown key of the object at `path` was taken for `key`.
+    func suggested(_ key: String, in path: String) {
+        suggestedKeys.insert(path + "\u{0}" + key)
     }
 
     /// Where the sweep's values (and everything inside them) start: a mistake
@@ -37,10 +68,30 @@ final class DiagnosticSink {
         }
     }
 
-    /// The diagnostics in file order, each once.
+    /// The most diagnostics reported for one file; past it, a last line counts the rest.
+    static let maximumReported = 1000
+    /// Mistakes counted but not described: those of one list or object past
+    /// `maximumReported`, which come after its first `maximumReported` in file order.
+    var omitted = 0
+
+    /// The diagnostics in file order, each once: the first `maximumReported`,
+    /// then one saying how many more there are (a file with a million unknown
+    /// keys gets a readable answer, quickly).
     var sorted: [Diagnostic] {
-        var seen = Set<Diagnostic>()
-        let unique = items.filter { seen.insert($0).inserted }
+        let all = sortedAll
+        guard all.count + omitted > Self.maximumReported else { return all }
+        let shown = Array(all.prefix(Self.maximumReported))
+        return shown + [Diagnostic(
+            file: file, location: shown.last?.location, path: "",
+            message: "\(all.count + omitted - shown.count) more errors not shown (the first \(shown.count) are above)")]
+    }
+
+    private var sortedAll: [Diagnostic] {
+        var seen = Set<Diagnostic>(minimumCapacity: items.count)
+        let unique = items.enumerated().filter { index, item in
+            if let key = missingKeys[index], suggestedKeys.contains(key) { return false }
+            return seen.insert(item).inserted
+        }.map(\.element)
         return unique.enumerated().sorted { lhs, rhs in
             let l = lhs.element.location ?? SourceLocation(line: 0, column: 0)
             let r = rhs.element.location ?? SourceLocation(line: 0, column: 0)
@@ -53,7 +104,7 @@ final class DiagnosticSink {
 /// written, a string quoted, anything else by its kind.
 func foundText(_ node: JSONNode) -> String {
     switch node.value {
-    case .number(_, let literal): return literal
+    case .number(_, let literal): return literal.count > 40 ? String(literal.prefix(40)) + "…" : literal
     case .bool(let b): return b ? "true" : "false"
     case .null: return "null"
     case .string(let s):
@@ -63,6 +114,15 @@ func foundText(_ node: JSONNode) -> String {
     case .object: return "an object"
     }
 }
+
+/// A string from the file quoted for a message, cut at 40 characters.
+func quotedText(_ s: String) -> String {
+    "\"" + (s.count > 40 ? String(s.prefix(40)) + "…" : s) + "\""
+}
+
+/// For an object given as a bare string ("optimizer": "adam"), the key the
+/// string most likely meant, by the object's last path component.
+private let nameKeyOfObject = ["optimizer": "name", "init": "name", "schedule": "name", "data": "source"]
 
 /// A list of names for messages: `a, b, c`.
 func nameList(_ names: [String]) -> String {
@@ -94,7 +154,12 @@ struct ObjectReader {
     /// A reader for `node`, or nil (with an error) when it is not an object.
     init?(_ node: JSONNode, path: String, sink: DiagnosticSink) {
         guard let members = node.value.members else {
-            sink.error(at: node.location, path, "expected an object, found \(foundText(node))")
+            var message = "expected an object, found \(foundText(node))"
+            let last = path.split(separator: ".").last.map(String.init) ?? path
+            if let name = node.value.stringValue, let key = nameKeyOfObject[last] {
+                message += "; did you mean {\"\(key)\": \(quotedText(name))}?"
+            }
+            sink.error(at: node.location, path, message)
             return nil
         }
         self.node = node
@@ -120,23 +185,34 @@ struct ObjectReader {
 
     /// Reports a missing required key at the object.
     func missing(_ key: String) {
-        sink.error(at: node.location, path, "missing required key \"\(key)\"")
+        sink.missing(at: node.location, path, key)
     }
 
     /// Reports every key not read, with the nearest allowed key as a suggestion,
     /// or, when `explanations` knows the key, why it does not belong here.
     func finish(allowed: [String], explanations: [String: String] = [:]) {
+        var matcher = NameMatcher(allowed)
+        let allowedList = nameList(allowed)
+        var reported = 0
         for member in members where !used.contains(member.key) {
+            // Past the most a file reports, this object's later keys can only be counted.
+            reported += 1
+            if reported > DiagnosticSink.maximumReported {
+                sink.omitted += 1
+                continue
+            }
             let keyPath = childPath(member.key)
             if let explanation = explanations[member.key] {
                 sink.error(at: member.keyLocation, keyPath, explanation)
             } else if let alias = keyAliases[member.key], allowed.contains(alias) {
-                sink.error(at: member.keyLocation, keyPath, "unknown key \"\(member.key)\"; did you mean \"\(alias)\"?")
-            } else if let suggestion = nearestName(to: member.key, in: allowed) {
-                sink.error(at: member.keyLocation, keyPath, "unknown key \"\(member.key)\"; did you mean \"\(suggestion)\"?")
+                sink.suggested(alias, in: path)
+                sink.error(at: member.keyLocation, keyPath, "unknown key \(quotedText(member.key)); did you mean \"\(alias)\"?")
+            } else if let suggestion = matcher.nearest(to: member.key) {
+                sink.suggested(suggestion, in: path)
+                sink.error(at: member.keyLocation, keyPath, "unknown key \(quotedText(member.key)); did you mean \"\(suggestion)\"?")
             } else {
                 sink.error(at: member.keyLocation, keyPath,
-                           "unknown key \"\(member.key)\" (allowed here: \(nameList(allowed)))")
+                           "unknown key \(quotedText(member.key)) (allowed here: \(allowedList))")
             }
         }
     }
@@ -270,7 +346,7 @@ func checkChoice<T>(_ node: JSONNode, _ path: String, kind: String, _ options: [
         return match.1
     }
     let suggestion = nearestName(to: name, in: names).map { "; did you mean \"\($0)\"?" } ?? ""
-    sink.error(at: node.location, path, "unknown \(kind) \"\(name)\"\(suggestion) (one of: \(nameList(names)))")
+    sink.error(at: node.location, path, "unknown \(kind) \(quotedText(name))\(suggestion) (one of: \(nameList(names)))")
     return nil
 }
 

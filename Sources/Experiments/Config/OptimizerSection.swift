@@ -110,12 +110,12 @@ func readTraining(_ node: JSONNode, validationSplit: Double?, sink: DiagnosticSi
 /// Checks that the loss fits the output layer and the task: binary
 /// cross-entropy needs a sigmoid output, cross-entropy a softmax one, and both
 /// need classification data.
-func checkLossPairing(_ loss: Loss, lossNode: JSONNode, model: ModelConfig, shape: DataShape, sink: DiagnosticSink) -> Bool {
+func checkLossPairing(_ loss: Loss, lossNode: JSONNode, model: ModelConfig?, shape: DataShape, sink: DiagnosticSink) -> Bool {
     if case .regression = shape.targets, loss.requiredOutputActivation != nil {
         sink.error(at: lossNode.location, "loss", "\(loss.rawValue) needs classification data, but the data is regression (use mse, squared_error or half_squared_error)")
         return false
     }
-    if let required = loss.requiredOutputActivation, required != model.outputActivation {
+    if let model, let required = loss.requiredOutputActivation, required != model.outputActivation {
         sink.error(at: lossNode.location, "loss",
                    "\(loss.rawValue) needs a \(required.rawValue) output layer, but the output activation is \(model.outputActivation.rawValue)")
         return false

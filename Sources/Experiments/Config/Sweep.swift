@@ -46,11 +46,11 @@ func readSweep(_ node: JSONNode, sink: DiagnosticSink) -> (axes: [SweepAxis], va
         guard sweepablePaths.contains(member.key) else {
             let reason: String
             if ["name", "description", "seeds", "sweep", "$schema"].contains(member.key) {
-                reason = member.key == "seeds" ? "\"seeds\" cannot be swept: list the seeds in \"seeds\" instead" : "\"\(member.key)\" cannot be swept"
+                reason = member.key == "seeds" ? "\"seeds\" cannot be swept: list the seeds in \"seeds\" instead" : "\(quotedText(member.key)) cannot be swept"
             } else if let suggestion = nearestName(to: member.key, in: sweepablePaths) {
-                reason = "unknown path \"\(member.key)\"; did you mean \"\(suggestion)\"?"
+                reason = "unknown path \(quotedText(member.key)); did you mean \"\(suggestion)\"?"
             } else {
-                reason = "unknown path \"\(member.key)\" (a path names a key of the experiment, e.g. optimizer.learning_rate, model.activation, data.noise)"
+                reason = "unknown path \(quotedText(member.key)) (a path names a key of the experiment, e.g. optimizer.learning_rate, model.activation, data.noise)"
             }
             sink.error(at: member.keyLocation, path, reason)
             ok = false
@@ -76,6 +76,11 @@ private func sweepValues(_ node: JSONNode, path: String, sink: DiagnosticSink) -
             return nil
         }
         return list
+    }
+    if node.value.members == nil {
+        let written = node.value.stringValue.map(quotedText) ?? foundText(node)
+        sink.error(at: node.location, path, "expected a list of values, {\"log\": [from, to], \"count\": n} or {\"linear\": [from, to], \"count\": n}, found \(foundText(node)); did you mean [\(written)]?")
+        return nil
     }
     guard var reader = ObjectReader(node, path: path, sink: sink) else { return nil }
     let isLog = reader.has("log")

@@ -40,7 +40,10 @@ public struct CSVError: Error, Sendable, Equatable {
 ///   distinct labels sorted: numerically when every label is an integer
 ///   (so 2 < 9 < 10, and "01" is the class "1"), otherwise by Swift's
 ///   `String` order (Unicode code points). Class i is `classNames[i]`.
-/// - Files over `maximumFileSize` bytes are refused before they are read.
+/// - The text must be UTF-8; a field that is not is an error naming its row
+///   and column (decoding it would turn distinct labels into one).
+/// - Files over `maximumFileSize` bytes are refused before they are read (a
+///   symbolic link is followed, and the limit holds for the bytes read).
 public enum CSVData {
     /// The largest file `load` reads: 1 GiB.
     public static let maximumFileSize = 1 << 30
@@ -60,9 +63,12 @@ public enum CSVData {
         guard !isDirectory.boolValue else {
             throw failure("is a directory, not a CSV file")
         }
+        // A symbolic link is read as the file it points to (attributesOfItem
+        // would describe the link itself).
+        let resolved = URL(fileURLWithPath: path).resolvingSymlinksInPath().path
         let size: Int
         do {
-            let attributes = try FileManager.default.attributesOfItem(atPath: path)
+            let attributes = try FileManager.default.attributesOfItem(atPath: resolved)
             // Devices and pipes (/dev/zero, a FIFO) could be read forever.
             guard attributes[.type] as? FileAttributeType == .typeRegular else {
                 throw failure("not a regular file")
@@ -76,9 +82,16 @@ public enum CSVData {
         guard size <= maximumFileSize else {
             throw failure("file is \(gibibytes(size)) GiB (\(size) bytes); CSV files over 1 GiB (\(maximumFileSize) bytes) are refused")
         }
-        guard FileManager.default.isReadableFile(atPath: path),
-              let contents = FileManager.default.contents(atPath: path) else {
+        guard FileManager.default.isReadableFile(atPath: resolved), let handle = FileHandle(forReadingAtPath: resolved) else {
             throw failure("cannot read the file (permission denied or not a regular file)")
+        }
+        defer { try? handle.close() }
+        // The limit holds for what is read, also for a file that grows meanwhile.
+        guard let contents = try? handle.read(upToCount: maximumFileSize + 1) ?? Data() else {
+            throw failure("cannot read the file")
+        }
+        guard contents.count <= maximumFileSize else {
+            throw failure("file is over 1 GiB; CSV files over 1 GiB (\(maximumFileSize) bytes) are refused")
         }
         return try parse([UInt8](contents), target: target, task: task, displayPath: shownPath)
     }
@@ -115,7 +128,20 @@ public enum CSVData {
             }
             firstColumn[name] = index
         }
+        // One column whose name holds ';' or a tab: the file is likely separated by it.
+        var delimiterHint = ""
+        if names.count == 1, let name = names.first {
+            if name.contains(";") {
+                delimiterHint = "; the header looks separated by ';', but nnlab reads comma-separated files"
+            } else if name.contains("\t") {
+                delimiterHint = "; the header looks separated by tabs, but nnlab reads comma-separated files"
+            }
+        }
         guard let targetIndex = firstColumn[target] else {
+            if !delimiterHint.isEmpty {
+                throw CSVError(path: path, line: headerLine,
+                               message: "row \(headerLine): no column \(quoted(target)) for the target, only the one column \(quoted(names[0]))\(delimiterHint)")
+            }
             var message = "row \(headerLine): no column \(quoted(target)) for the target"
             if let suggestion = nearestName(to: target, in: names) {
                 message += "; did you mean \(quoted(suggestion))?"
@@ -128,7 +154,7 @@ public enum CSVData {
         let featureIndices = names.indices.filter { $0 != targetIndex }
         guard !featureIndices.isEmpty else {
             throw CSVError(path: path, line: headerLine,
-                           message: "row \(headerLine): no input columns; every column except the target \(quoted(target)) is an input")
+                           message: "row \(headerLine): no input columns; every column except the target \(quoted(target)) is an input\(delimiterHint)")
         }
 
         // The data rows.
@@ -206,7 +232,7 @@ public enum CSVData {
     }
 
     private static func quoted(_ text: String) -> String {
-        "\"" + text + "\""
+        quotedText(text)
     }
 
     private static func gibibytes(_ bytes: Int) -> String {
@@ -300,7 +326,11 @@ private struct RecordReader {
                     position += 1
                 }
             }
-            fields.append(Self.trimmed(field))
+            guard let text = Self.trimmed(field) else {
+                throw CSVError(path: path, line: recordLine, column: fields.count + 1,
+                               message: "row \(recordLine), column \(fields.count + 1): the text is not valid UTF-8")
+            }
+            fields.append(text)
             // The delimiter: a comma starts another field; a line break or the end ends the record.
             guard position < bytes.count else { return (fields, sawQuote) }
             let byte = bytes[position]
@@ -316,10 +346,11 @@ private struct RecordReader {
         byte == comma || byte == lf || byte == cr
     }
 
-    private static func trimmed(_ bytes: [UInt8]) -> String {
+    /// The field without spaces and tabs around it, or nil when it is not valid UTF-8.
+    private static func trimmed(_ bytes: [UInt8]) -> String? {
         var low = 0, high = bytes.count
         while low < high, bytes[low] == space || bytes[low] == tab { low += 1 }
         while high > low, bytes[high - 1] == space || bytes[high - 1] == tab { high -= 1 }
-        return String(decoding: bytes[low ..< high], as: UTF8.self)
+        return String(validating: bytes[low ..< high], as: UTF8.self)
     }
 }

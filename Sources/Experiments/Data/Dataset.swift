@@ -258,6 +258,13 @@ public struct Standardization: Sendable, Equatable {
         self.init(mean: mean, std: std)
     }
 
+    /// Whether every mean and std is finite and every std positive: a column
+    /// that is not constant but whose std underflows to 0 (values like 1e-320)
+    /// or whose mean or std overflows (values near 1e308) cannot be scaled.
+    public func scales(column j: Int) -> Bool {
+        mean[j].isFinite && std[j].isFinite && std[j] > 0
+    }
+
     /// `dataset` with every input x_ij replaced by (x_ij − mean_j) / std_j.
     public func apply(to dataset: Dataset) -> Dataset {
         precondition(dataset.inputs.columns == mean.count,
@@ -270,5 +277,38 @@ public struct Standardization: Sendable, Equatable {
             }
         }
         return result
+    }
+}
+
+extension Dataset {
+    /// The first input column that standardization (fitted on the training
+    /// part of the split with this fraction and seed) cannot turn into finite
+    /// numbers, with the reason in words; nil when every column scales.
+    public func columnStandardizationCannotScale(validationFraction: Double, seed: Int) -> (column: String, reason: String)? {
+        let (training, validation) = split(validationFraction: validationFraction, seed: seed)
+        let scaler = Standardization(fitting: training)
+        for j in 0 ..< inputs.columns {
+            var low = Double.infinity, high = -Double.infinity
+            for i in 0 ..< training.count {
+                low = Swift.min(low, training.inputs[i, j])
+                high = Swift.max(high, training.inputs[i, j])
+            }
+            let range = "values from \(numberText(low)) to \(numberText(high))"
+            if !scaler.mean[j].isFinite {
+                return (featureNames[j], "its mean overflows a Double (\(range))")
+            }
+            if !scaler.std[j].isFinite {
+                return (featureNames[j], "its standard deviation overflows a Double (\(range))")
+            }
+            if !(scaler.std[j] > 0) {
+                return (featureNames[j], "its standard deviation underflows to 0 although its values differ (\(range))")
+            }
+            for part in [training, validation] {
+                for i in 0 ..< part.count where !((part.inputs[i, j] - scaler.mean[j]) / scaler.std[j]).isFinite {
+                    return (featureNames[j], "a standardized value overflows a Double (\(range))")
+                }
+            }
+        }
+        return nil
     }
 }

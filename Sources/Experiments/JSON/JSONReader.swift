@@ -348,7 +348,7 @@ private struct Parser {
                     node = JSONNode(isObject ? .object([]) : .array([]), at: here)
                 } else if isObject {
                     var frame = Frame(isObject: true, location: here)
-                    try readKey(into: &frame, expecting: "a string key or '}'")
+                    try readKey(into: &frame, in: stack[...], expecting: "a string key or '}'")
                     stack.append(frame)
                     expecting = "a value"
                     continue readingValues
@@ -357,12 +357,18 @@ private struct Parser {
                     expecting = "a value or ']'"
                     continue readingValues
                 }
-            case ASCII.quote:
-                node = JSONNode(.string(try readString()), at: here)
-            case ASCII.minus, ASCII.zero...ASCII.nine:
-                node = try readNumber(at: here)
+            case ASCII.quote, ASCII.minus, ASCII.zero...ASCII.nine:
+                do {
+                    node = bytes[pos] == ASCII.quote ? JSONNode(.string(try readString()), at: here) : try readNumber(at: here)
+                } catch {
+                    throw located(error, in: stack)
+                }
             default:
-                node = try readLiteral(at: here, expecting: expecting)
+                do {
+                    node = try readLiteral(at: here, expecting: expecting)
+                } catch {
+                    throw located(error, in: stack)
+                }
             }
 
             // Attach `node` to the innermost open container; close containers.
@@ -394,7 +400,9 @@ private struct Parser {
                         throw error("trailing comma before '\(isObject ? "}" : "]")'", atOffset: comma)
                     }
                     if isObject {
-                        try readKey(into: &stack[top], expecting: "a string key")
+                        var frame = stack.removeLast()
+                        defer { stack.append(frame) }
+                        try readKey(into: &frame, in: stack[...], expecting: "a string key")
                     }
                     expecting = "a value"
                     continue readingValues
@@ -406,15 +414,30 @@ private struct Parser {
         }
     }
 
+    /// `error` with the path of the value being read: the keys and indices of
+    /// the open containers.
+    func located(_ error: JSONSyntaxError, in stack: [Frame], key: String? = nil) -> JSONSyntaxError {
+        var path = ""
+        for frame in stack {
+            path = frame.isObject ? joinPath(path, frame.key) : path + "[\(frame.elements.count)]"
+        }
+        if let key { path = joinPath(path, key) }
+        var error = error
+        error.path = path
+        return error
+    }
+
     /// Reads `"key"`, refuses a duplicate, then reads ':' and the whitespace
-    /// after it.
-    mutating func readKey(into frame: inout Frame, expecting what: String) throws(JSONSyntaxError) {
+    /// after it. `stack` holds the containers around the object, for the path
+    /// of a duplicate.
+    mutating func readKey(into frame: inout Frame, in stack: ArraySlice<Frame>, expecting what: String) throws(JSONSyntaxError) {
         guard pos < bytes.count && bytes[pos] == ASCII.quote else { throw expected(what, at: pos) }
         let keyLocation = location(at: pos)
         let key = try readString()
         if let first = frame.keyLocations[key] {
             let whereFirst = first.line == keyLocation.line ? "column \(first.column)" : "line \(first.line)"
-            throw error("duplicate key \(JSONWriter.quoted(abbreviated(key))) (first at \(whereFirst))", at: keyLocation)
+            throw located(error("duplicate key \(JSONWriter.quoted(abbreviated(key))) (first at \(whereFirst))", at: keyLocation),
+                          in: Array(stack), key: key)
         }
         frame.keyLocations[key] = keyLocation
         frame.key = key

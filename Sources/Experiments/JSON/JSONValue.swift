@@ -189,9 +189,13 @@ extension JSONNode {
 public struct JSONSyntaxError: Error, Sendable, Equatable {
     public var location: SourceLocation
     public var message: String
+    /// The dotted path of the value (or key) in error, `optimizer.learning_rate`
+    /// or `seeds[3]`; empty at the top level and for errors between values.
+    public var path: String
 
-    public init(_ message: String, at location: SourceLocation) {
+    public init(_ message: String, at location: SourceLocation, path: String = "") {
         self.message = message
         self.location = location
+        self.path = path
     }
 }

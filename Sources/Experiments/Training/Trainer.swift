@@ -81,6 +81,9 @@ public enum Trainer {
                                                             outputs: data.trainingTargets.columns)
         var normSums = [Double](repeating: 0, count: network.layers.count)
         var status = isDiverged(curve[0].trainLoss, initial: initialLoss, factor: run.training.divergenceFactor) ? RunStatus.diverged : .completed
+        // The network after the last epoch that did not diverge: what model.json
+        // holds when a diverged run's weights are no longer finite (JSON has no NaN).
+        var lastFinite = network
         var best = curve[0].validationLoss ?? .infinity
         var epochsWithoutImprovement = 0
 
@@ -118,6 +121,11 @@ public enum Trainer {
                     // Patience running out at the last epoch changes nothing: the run completed.
                     if epochsWithoutImprovement >= stopping.patience && plan.epoch < run.training.epochs { status = .stopped }
                 }
+            }
+            if status != .diverged {
+                lastFinite.copyParameters(from: network)
+            } else if !network.hasFiniteParameters {
+                network = lastFinite
             }
             if shouldStop() { return nil }
         }
