@@ -115,7 +115,8 @@ public final class Runner: @unchecked Sendable {
         for (experiment, folder) in zip(experiments, folders) where experiment.reproduces == nil {
             try ResultFiles.makeFolder(folder.runs)
         }
-        let plan = RunPlan.make(experiments, onDisk: folders.map(RunsOnDisk.read), tree: tree, fresh: options.fresh)
+        let onDisk = folders.map { RunsOnDisk.read($0, digests: !options.fresh) }
+        let plan = RunPlan.make(experiments, onDisk: onDisk, tree: tree, fresh: options.fresh)
         for (e, experiment) in experiments.enumerated() where experiment.reproduces == nil {
             for name in plan.outdatedConfigs[e] { unlink(folders[e].run(name).config) }
             try ExperimentCopy.write(experiment, to: folders[e])

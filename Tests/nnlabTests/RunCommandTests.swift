@@ -30,6 +30,13 @@ final class RunCommandTests: XCTestCase {
          "sweep": {"optimizer.learning_rate": [0.01, 0.3, 1e3], "model.activation": ["relu", "tanh"]}}
         """
 
+    /// 16 seeds of 100 epochs: long enough to interrupt.
+    let long = """
+        {"name": "long", "data": {"source": "moons", "samples": 100}, "model": {"hidden": [16]},
+         "loss": "binary_cross_entropy", "optimizer": {"name": "adam", "learning_rate": 0.01},
+         "training": {"epochs": 100, "batch_size": 8}, "seeds": 16}
+        """
+
     func write(_ text: String, as name: String = "small.json") throws {
         try text.write(to: folder.appendingPathComponent("experiments").appendingPathComponent(name), atomically: true, encoding: .utf8)
     }
@@ -241,26 +248,10 @@ final class RunCommandTests: XCTestCase {
     /// Ctrl-C mid-sweep: finished runs are kept, nothing is half-written, and the
     /// next run resumes and ends with the same results as an uninterrupted one.
     func testInterruptKeepsFinishedRunsAndResumes() throws {
-        try write("""
-            {"name": "long", "data": {"source": "moons", "samples": 100}, "model": {"hidden": [16]},
-             "loss": "binary_cross_entropy", "optimizer": {"name": "adam", "learning_rate": 0.01},
-             "training": {"epochs": 100, "batch_size": 8}, "seeds": 16}
-            """, as: "long.json")
-        let process = Process()
-        process.executableURL = productsDirectory.appendingPathComponent("nnlab")
-        process.arguments = ["run", "--output", "out", "--jobs", "2"]
-        process.currentDirectoryURL = folder
-        let errors = Pipe()
-        process.standardError = errors
-        process.standardOutput = Pipe()
-        try process.run()
+        try write(long, as: "long.json")
         let runs = folder.appendingPathComponent("out/long/runs")
-        let deadline = Date().addingTimeInterval(120)
-        while finishedRuns(runs) < 2 && Date() < deadline { usleep(20_000) }
-        process.interrupt()
-        process.waitUntilExit()
-        let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        XCTAssertEqual(process.terminationStatus, 130, stderr)
+        let (status, stderr) = try interrupt(["run", "--output", "out", "--jobs", "2"], after: 2, runs: runs)
+        XCTAssertEqual(status, 130, stderr)
         XCTAssert(stderr.contains("interrupted:") && stderr.contains("run the same command again to resume"), stderr)
         let kept = finishedRuns(runs)
         XCTAssertGreaterThanOrEqual(kept, 2)
@@ -288,11 +279,7 @@ final class RunCommandTests: XCTestCase {
 
     /// After --fresh, the interrupted run's hint names a command that resumes: the same one without --fresh.
     func testAfterFreshTheInterruptHintResumes() throws {
-        try write("""
-            {"name": "long", "data": {"source": "moons", "samples": 100}, "model": {"hidden": [16]},
-             "loss": "binary_cross_entropy", "optimizer": {"name": "adam", "learning_rate": 0.01},
-             "training": {"epochs": 100, "batch_size": 8}, "seeds": 16}
-            """, as: "long.json")
+        try write(long, as: "long.json")
         let (status, stderr) = try interrupt(["run", "experiments/long.json", "--fresh", "--output", "my out", "--jobs", "1"],
                                              after: 1, runs: folder.appendingPathComponent("my out/long/runs"))
         XCTAssertEqual(status, 130, stderr)

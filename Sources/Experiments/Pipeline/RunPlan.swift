@@ -5,7 +5,7 @@ public struct RunsOnDisk: Sendable {
     /// Every folder in runs/.
     public var folders: Set<String>
     /// For each folder whose run is finished (config.json, curve.csv and
-    /// model.json are there), the SHA-256 of its config.json.
+    /// model.json are there), the SHA-256 of its config.json (empty when not read).
     public var finishedConfigs: [String: String]
 
     public init(folders: Set<String> = [], finishedConfigs: [String: String] = [:]) {
@@ -13,14 +13,16 @@ public struct RunsOnDisk: Sendable {
         self.finishedConfigs = finishedConfigs
     }
 
-    /// Reads the run folders of `folder` (nothing when it has none).
-    public static func read(_ folder: ExperimentFolder) -> RunsOnDisk {
+    /// Reads the run folders of `folder` (nothing when it has none); without
+    /// `digests` (a fresh run reuses nothing) the configs are not read, only found.
+    public static func read(_ folder: ExperimentFolder, digests: Bool = true) -> RunsOnDisk {
         var disk = RunsOnDisk(folders: Set(folder.runFolderNames()))
         for name in disk.folders {
             let run = folder.run(name)
-            guard let config = ResultFiles.read(run.config), FileManager.default.fileExists(atPath: run.curve),
-                  FileManager.default.fileExists(atPath: run.model) else { continue }
-            disk.finishedConfigs[name] = SHA256.hex(config)
+            let manager = FileManager.default
+            guard manager.fileExists(atPath: run.config), manager.fileExists(atPath: run.curve),
+                  manager.fileExists(atPath: run.model) else { continue }
+            disk.finishedConfigs[name] = digests ? ResultFiles.read(run.config).map(SHA256.hex) ?? "" : ""
         }
         return disk
     }
