@@ -17,7 +17,7 @@ TUNE ?= $(if $(NATIVE_CPU),-Xswiftc -target-cpu -Xswiftc $(NATIVE_CPU)) \
 	$(if $(findstring __FMA__,$(NATIVE_MACROS)),-Xswiftc -DNNLAB_FMA) \
 	$(if $(findstring __AVX512F__,$(NATIVE_MACROS)),-Xswiftc -DNNLAB_AVX512)
 
-.PHONY: build run test bench clean
+.PHONY: build run test bench clean screenshots tour
 
 ## build: the release build of the nnlab tool (.build/release/nnlab)
 build:
@@ -50,6 +50,15 @@ endif
 bench:
 	$(SWIFT) build -c release $(STRICT) $(TUNE) --product nnlab-bench
 	NNLAB_BUILD="$(strip $(TUNE))" .build/release/nnlab-bench $(BENCH_FLAGS)
+
+## screenshots: render results/index.html and every report in headless
+## Chromium to PNG under results/screenshots/ (installs chromium when missing)
+screenshots:
+	scripts/screenshots results
+
+## tour: copy the README's pictures (docs/*.svg) from the reports in results/
+tour:
+	scripts/tour results
 
 ## clean: remove build products (results/ is kept)
 clean:

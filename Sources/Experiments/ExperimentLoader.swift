@@ -29,7 +29,7 @@ public struct Experiment: Sendable {
 /// file are reported together, in file order.
 public enum ExperimentLoader {
     /// The keys of the top level.
-    static let topLevelKeys = ["$schema", "name", "description", "data", "model", "loss", "optimizer", "training", "seeds", "sweep", "run"]
+    static let topLevelKeys = ["$schema", "name", "description", "data", "model", "loss", "optimizer", "training", "seeds", "sweep", "report", "run"]
     /// The largest experiment file read: 64 MiB.
     public static let maximumFileSize = 64 << 20
 
@@ -155,7 +155,7 @@ public enum ExperimentLoader {
             }
             if sink.items.isEmpty {
                 return ExperimentOutline(name: name, description: header.description, sweepPaths: grid.axes.map(\.path),
-                                         seedsPerPoint: grid.seeds.count, runs: runs, trainings: trainings)
+                                         seedsPerPoint: grid.seeds.count, runs: runs, trainings: trainings, rankBy: header.rankBy)
             }
         }
         let diagnostics = sink.sorted
@@ -177,6 +177,8 @@ public enum ExperimentLoader {
         var name: String?
         var description: String?
         var run: String?
+        /// `report.rank_by`, when given.
+        var rankBy: RankMetric?
         var grid: ExperimentGrid
         /// False when a top-level mistake was reported; the grid is then the
         /// valid axes only (or the first value of each), so that the sections are
@@ -204,6 +206,11 @@ public enum ExperimentLoader {
             sink.error(at: member.value.location, "seeds", "a run's config (a file with \"run\") has one seed, found \(seeds.count)")
             sweepValid = false
         }
+        var reportValid = true
+        var rankBy: RankMetric?
+        if let member = root.member("report") {
+            (reportValid, rankBy) = readReport(member.value, lossSwept: axesRead.contains { $0.path == "loss" }, sink: sink)
+        }
         for key in ["data", "model", "loss", "optimizer", "training"] {
             _ = root.member(key)
         }
@@ -211,7 +218,7 @@ public enum ExperimentLoader {
         for axis in axesRead {
             sink.markSweepValues(axis.values, axis: axis.path)
         }
-        var valid = sweepValid && seedsRead != nil && name != nil && (run != nil || !root.has("run"))
+        var valid = sweepValid && reportValid && seedsRead != nil && name != nil && (run != nil || !root.has("run"))
         var grid = ExperimentGrid(document: document, axes: axesRead, seeds: seedsRead ?? [0], run: run)
         let points = grid.axes.reduce(1.0) { $0 * Double($1.values.count) }
         if points * Double(grid.seeds.count) > Double(maximumRuns) {
@@ -227,7 +234,7 @@ public enum ExperimentLoader {
             }
             grid.seeds = [grid.seeds[0]]
         }
-        return Header(name: name, description: description, run: run, grid: grid, valid: valid)
+        return Header(name: name, description: description, run: run, rankBy: rankBy, grid: grid, valid: valid)
     }
 
     /// `run`: in a run's config.json, the name of the run it is (letters, digits and `.,=+-_~`).

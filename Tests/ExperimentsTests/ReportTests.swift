@@ -24,6 +24,23 @@ final class ReportTests: XCTestCase {
         XCTAssertNil(MeanStd([]))
     }
 
+    /// Spreads are shown to the mean's last digit: floating-point noise is 0, not "1.360e-16".
+    func testSpreadsBelowTheResolutionAreZero() {
+        let third = 14.0 / 15
+        XCTAssertEqual(MeanStd([third, third, third + 1e-16])?.text, "0.9333 ± 0")
+        XCTAssertEqual(MeanStd([0.0123, 0.0127])?.text, "0.0125 ± 0.00028")
+        XCTAssertEqual(MeanStd([120.5, 130.5])?.text, "125.5 ± 7.1")
+        XCTAssertEqual(MeanStd([1e-6, 3e-6])?.text, "2e-6 ± 1.414e-6")
+    }
+
+    /// Numbers as labels: 4 significant digits unless two values would read the same.
+    func testDisplayLabels() {
+        XCTAssertEqual(DisplayLabels.map(["0.00316227766017", "0.01", "10"]), ["0.00316227766017": "0.003162", "0.01": "0.01", "10": "10"])
+        XCTAssertEqual(DisplayLabels.map(["0.123451", "0.123459"]), ["0.123451": "0.12345", "0.123459": "0.12346"])
+        XCTAssertEqual(DisplayLabels.map(["relu", "0.5"]), ["relu": "relu", "0.5": "0.5"], "not every label a number: as written")
+        XCTAssertEqual(DisplayLabels.map(["16-16", "16"]), ["16-16": "16-16", "16": "16"])
+    }
+
     func testGridPointsGroupSeedsAndMarkTheBest() {
         let results = ResultsFolder(folder: ExperimentFolder(path: "/nowhere"), name: "t", description: nil, sweepPaths: ["optimizer.learning_rate"], runs: [
             row("a0", ["0.01"], seed: 0, train: 0.5, validation: 0.6),
@@ -41,10 +58,10 @@ final class ReportTests: XCTestCase {
         // The diverged seed is left out of the statistics and counted.
         XCTAssertEqual(points[2].diverged, 1)
         XCTAssertEqual(points[2].finalValidationLoss?.count, 1)
-        XCTAssertEqual(GridPoint.best(points), 2)
+        XCTAssertEqual(Ranking(results).best(points), 2)
         let report = Report(results)
         XCTAssert(report.markdown().contains("| ★ **learning_rate=10** | **2** | **0.01** | **0.05** | **0.05** | **1 of 2** |"), report.markdown())
-        XCTAssertEqual(report.summaryLine, "6 runs; best learning_rate=10 (validation loss 0.05); 1 diverged")
+        XCTAssertEqual(report.summaryLine, "6 runs; best learning_rate=10 (final validation loss 0.05); 1 diverged")
     }
 
     /// Layers are whole numbers: the gradient-norm chart's axis has no tick at 1.5.
@@ -63,7 +80,7 @@ final class ReportTests: XCTestCase {
         XCTAssertEqual(ReportNumber.text(12.5), "12.5")
         XCTAssertEqual(ReportNumber.text(0.30000000000000004), "0.3")
         XCTAssertEqual(ReportNumber.text(1234567), "1.235e6")
-        XCTAssertEqual(ReportNumber.text(0.0000123), "1.230e-5")
+        XCTAssertEqual(ReportNumber.text(0.0000123), "1.23e-5")
         XCTAssertEqual(ReportNumber.text(.infinity), "∞")
     }
 }

@@ -83,6 +83,10 @@ final class SchemaTests: XCTestCase {
             "seeds": "3",
             "sweep": #"{"optimizer.learning_rate": {"log": [0.001, 10], "count": 9}}"#,
         ])),
+        Sample(name: "rank-by-accuracy", text: experiment([
+            "report": #"{"rank_by": "validation_accuracy"}"#,
+            "sweep": #"{"loss": ["binary_cross_entropy", "mse"]}"#,
+        ])),
         Sample(name: "xor-corners-explicit", text: experiment([
             "data": #"{"source": "xor"}"#,
             "model": #"""
@@ -201,6 +205,10 @@ final class SchemaTests: XCTestCase {
     /// Refused by the schema and by the validator; `reason` is what the
     /// validator's diagnostics must contain.
     private static let invalidSamples: [Sample] = [
+        Sample(name: "unknown-rank-metric", text: experiment(["report": #"{"rank_by": "validation_acuracy"}"#]),
+               reason: #"error: report.rank_by: unknown rank metric "validation_acuracy"; did you mean "validation_accuracy"?"#),
+        Sample(name: "unknown-report-key", text: experiment(["report": #"{"rank": "train_loss"}"#]),
+               reason: "error: report.rank: unknown key"),
         Sample(name: "unknown-top-level-key", text: experiment(["epoch": "3"]), reason: "error: epoch: unknown key"),
         Sample(name: "unknown-optimizer-key", text: experiment(["optimizer": #"{"name": "adam", "learning_rat": 0.01}"#]),
                reason: "error: optimizer.learning_rat:"),
@@ -312,6 +320,9 @@ final class SchemaTests: XCTestCase {
     /// Rules of the validator that JSON Schema cannot state: the schema
     /// accepts these files, the validator refuses them.
     private static let schemaCannotExpress: [Sample] = [
+        Sample(name: "rank-by-a-swept-loss",
+               text: experiment(["report": #"{"rank_by": "validation_loss"}"#, "sweep": #"{"loss": ["binary_cross_entropy", "mse"]}"#]),
+               reason: #"error: report.rank_by: cannot rank by validation_loss while "loss" is swept"#),
         Sample(name: "softmax-on-a-hidden-explicit-layer",
                text: experiment([
                    "data": #"{"source": "blobs", "samples": 30}"#,

@@ -18,10 +18,13 @@ public struct MeanStd: Sendable, Equatable {
         }
     }
 
-    /// `0.034 ± 0.006`, four significant digits.
+    /// `0.0345 ± 0.0061`: the mean at four significant digits, the spread to
+    /// the mean's last digit (at most four significant digits of its own), so a
+    /// spread below the mean's resolution shows as 0 ("0.9333 ± 0", not the
+    /// floating-point noise of three equal values).
     public var text: String {
-        let mean = ReportNumber.text(self.mean)
-        return std.map { "\(mean) ± \(ReportNumber.text($0))" } ?? mean
+        guard let std else { return ReportNumber.text(mean) }
+        return "\(ReportNumber.text(mean)) ± \(ReportNumber.spread(std, of: mean))"
     }
 }
 
@@ -30,8 +33,10 @@ public struct MeanStd: Sendable, Equatable {
 public struct GridPoint: Sendable {
     /// The sweep values' labels, in axis order.
     public var labels: [String]
-    /// `learning_rate=0.1, activation=relu`, or "all runs" without a sweep.
+    /// `learning_rate=0.1, activation=relu` (labels at display precision), or "all runs" without a sweep.
     public var name: String
+    /// The labels as reports show them (`DisplayLabels`).
+    public var displayLabels: [String]
     public var runs: [RunSummary]
     public var diverged: Int
     public var finalTrainLoss: MeanStd?
@@ -40,8 +45,16 @@ public struct GridPoint: Sendable {
     public var trainAccuracy: MeanStd?
     public var validationAccuracy: MeanStd?
 
-    /// What ranks grid points: the mean final validation loss, or training loss without validation data.
-    public var score: Double? { (finalValidationLoss ?? finalTrainLoss)?.mean }
+    /// The statistic `metric` names.
+    public func statistic(_ metric: RankMetric) -> MeanStd? {
+        switch metric {
+        case .validationLoss: return finalValidationLoss
+        case .bestValidationLoss: return bestValidationLoss
+        case .trainLoss: return finalTrainLoss
+        case .validationAccuracy: return validationAccuracy
+        case .trainAccuracy: return trainAccuracy
+        }
+    }
 
     /// The grid points of a results folder, in the order of their first runs.
     public static func points(of results: ResultsFolder) -> [GridPoint] {
@@ -51,11 +64,13 @@ public struct GridPoint: Sendable {
             if groups[run.sweepLabels] == nil { order.append(run.sweepLabels) }
             groups[run.sweepLabels, default: []].append(run)
         }
+        let display = results.displayLabels
         return order.map { labels in
             let runs = groups[labels]!
             let kept = runs.filter { $0.status != .diverged }
-            let name = GridPoint.name(labels: labels, sweepPaths: results.sweepPaths)
-            return GridPoint(labels: labels, name: name, runs: runs, diverged: runs.count - kept.count,
+            let shown = labels.enumerated().map { display.indices.contains($0.offset) ? display[$0.offset][$0.element] ?? $0.element : $0.element }
+            let name = GridPoint.name(labels: shown, sweepPaths: results.sweepPaths)
+            return GridPoint(labels: labels, name: name, displayLabels: shown, runs: runs, diverged: runs.count - kept.count,
                              finalTrainLoss: MeanStd(kept.map(\.trainLoss)),
                              finalValidationLoss: MeanStd(kept.compactMap(\.validationLoss)),
                              bestValidationLoss: MeanStd(kept.compactMap(\.bestValidationLoss)),
@@ -68,41 +83,85 @@ public struct GridPoint: Sendable {
     /// share it), or "all runs" without a sweep.
     static func name(labels: [String], sweepPaths: [String]) -> String {
         guard !labels.isEmpty else { return "all runs" }
-        let shortPaths = sweepPaths.map { path in
+        return zip(shortPaths(sweepPaths), labels).map { "\($0)=\($1)" }.joined(separator: ", ")
+    }
+
+    /// The short name of each sweep path, as `name` uses it.
+    static func shortPaths(_ sweepPaths: [String]) -> [String] {
+        sweepPaths.map { path in
             let last = String(path.split(separator: ".").last ?? Substring(path))
             return sweepPaths.filter { $0.hasSuffix("." + last) || $0 == last }.count > 1 ? path : last
         }
-        return zip(shortPaths, labels).map { "\($0)=\($1)" }.joined(separator: ", ")
-    }
-
-    /// The index of the best grid point: the lowest score (ties: the first); nil when every point diverged.
-    public static func best(_ points: [GridPoint]) -> Int? {
-        var best: Int?
-        for (index, point) in points.enumerated() {
-            guard let score = point.score, score.isFinite else { continue }
-            if best == nil || score < points[best!].score! { best = index }
-        }
-        return best
     }
 }
 
-/// Numbers as reports show them: four significant digits, no floating-point noise.
+/// Numbers as reports show them: four significant digits, no floating-point
+/// noise, plain decimals for 0.001 ≤ |x| < 100000 and `1.23e-5` otherwise
+/// (files keep every digit).
 public enum ReportNumber {
     public static func text(_ x: Double) -> String {
         if x.isNaN { return "nan" }
         if x.isInfinite { return x < 0 ? "−∞" : "∞" }
         if x == 0 { return "0" }
         let magnitude = abs(x)
-        if magnitude >= 1e5 || magnitude < 1e-3 {
-            return String(format: "%.3e", x).replacingOccurrences(of: "e+0", with: "e").replacingOccurrences(of: "e-0", with: "e-")
-                .replacingOccurrences(of: "e+", with: "e")
-        }
-        let digits = max(0, 3 - Int(floor(log10(magnitude))))
-        var text = String(format: "%.\(digits)f", x)
+        if magnitude >= 1e5 || magnitude < 1e-3 { return SVG.number(x, significantDigits: 4) }
+        return fixed(x, decimals: max(0, 3 - Int(floor(log10(magnitude)))))
+    }
+
+    /// A standard deviation beside `mean`'s text: rounded to the mean's last
+    /// shown digit (and to four significant digits of its own), "0" below it.
+    public static func spread(_ std: Double, of mean: Double) -> String {
+        guard std.isFinite, mean.isFinite, mean != 0 else { return text(std) }
+        let exponent = Int(floor(log10(abs(mean))))
+        let resolution = pow(10, Double(exponent - 3))
+        if std < resolution / 2 { return "0" }
+        let magnitude = abs(mean)
+        guard magnitude >= 1e-3, magnitude < 1e5 else { return text(std) }
+        let meanDecimals = max(0, 3 - exponent)
+        let ownDecimals = max(0, 3 - Int(floor(log10(std))))
+        return fixed(std, decimals: min(meanDecimals, ownDecimals))
+    }
+
+    /// `x` with `decimals` decimals, trailing zeros removed.
+    static func fixed(_ x: Double, decimals: Int) -> String {
+        var text = String(format: "%.\(decimals)f", x)
         if text.contains(".") {
             while text.hasSuffix("0") { text.removeLast() }
             if text.hasSuffix(".") { text.removeLast() }
         }
-        return text
+        return text == "-0" ? "0" : text
+    }
+}
+
+/// Sweep labels as reports show them: a number's label at four significant
+/// digits (`0.003162` for `0.00316227766017`), more only where four would make
+/// two values of the axis read the same; other labels as they are.
+public enum DisplayLabels {
+    /// The display text of each label of one axis, by label.
+    public static func map(_ labels: [String]) -> [String: String] {
+        let distinct = Array(Set(labels)).sorted()
+        let numbers = distinct.map { label -> Double? in
+            guard let value = Double(label), value.isFinite, label.first.map({ $0.isNumber || $0 == "-" || $0 == "." }) == true else { return nil }
+            return value
+        }
+        guard !distinct.isEmpty, numbers.allSatisfy({ $0 != nil }) else {
+            return Dictionary(uniqueKeysWithValues: distinct.map { ($0, $0) })
+        }
+        for digits in 4 ... 17 {
+            let texts = numbers.map { SVG.number($0!, significantDigits: digits) }
+            if Set(texts).count == distinct.count || digits == 17 {
+                return Dictionary(uniqueKeysWithValues: zip(distinct, texts).map { ($0, $1) })
+            }
+        }
+        return [:]
+    }
+
+    /// Whether every label of the axis is a number (an axis a colour scale can show).
+    public static func numericValues(_ labels: [String]) -> [Double]? {
+        let values = labels.map { label -> Double? in
+            guard let value = Double(label), value.isFinite else { return nil }
+            return value
+        }
+        return values.allSatisfy { $0 != nil } ? values.map { $0! } : nil
     }
 }

@@ -11,11 +11,14 @@ import Foundation
 /// colour, lightened. A non-finite value, or a class index outside
 /// 0 ..< classes, is drawn light grey.
 ///
-/// Layout: title at the top, then a row of class swatches ("class 0", "class 1",
-/// and what the background shows), then the plot with linear axes (ticks as in
-/// `LineChart`; a log scale is ignored). Points are circles in their class
-/// colour with a dark outline; each has a tooltip ("class 1: x = …, y = …") when
-/// there are at most 1000. Points outside the axis ranges are left out.
+/// Layout: title at the top, then a row of class swatches ("class 0", "class 1"
+/// or the class names), the point shapes when there are validation points,
+/// and the shading's scale (with 2 classes a bar from 0 to 1 of the output for
+/// class 1, with more a note that it shows the predicted class), then the plot
+/// with linear axes (ticks as in `LineChart`; a log scale is ignored).
+/// Training points are circles, validation points diamonds, in their class
+/// colour with a dark outline; each has a tooltip ("class 1 · training · x1 …
+/// · x2 …") when there are at most 1000. Points outside the axis ranges are left out.
 public struct Heatmap: Sendable {
     public var title: String
     /// The input region: `values` spans x.range × y.range. A nil (or unusable)
@@ -33,6 +36,10 @@ public struct Heatmap: Sendable {
     public var classes: Int
     /// Data points drawn on top, coloured by `label` (the class index).
     public var points: [(x: Double, y: Double, label: Int)]
+    /// Validation points, drawn as diamonds over the training points.
+    public var validationPoints: [(x: Double, y: Double, label: Int)] = []
+    /// The class names for the legend and tooltips; nil: "class 0", "class 1", ….
+    public var classNames: [String]?
     /// In pixels; at least 200 × 200 is used.
     public var width: Int = 420
     public var height: Int = 420
@@ -54,27 +61,62 @@ public struct Heatmap: Sendable {
     /// The chart as an SVG document.
     public func svg() -> String {
         let width = Double(max(self.width, 200)), height = Double(max(self.height, 200))
-        let xAxis = ResolvedAxis(x, data: points.map(\.x).filter(\.isFinite), linearOnly: true)
-        let yAxis = ResolvedAxis(y, data: points.map(\.y).filter(\.isFinite), linearOnly: true)
+        let all = points + validationPoints
+        let xAxis = ResolvedAxis(x, data: all.map(\.x).filter(\.isFinite), linearOnly: true)
+        let yAxis = ResolvedAxis(y, data: all.map(\.y).filter(\.isFinite), linearOnly: true)
 
         // Legend rows under the title, wrapped to the width.
         let classCount = max(classes, 2)
-        var items: [(text: String, color: String?)] = (0 ..< classCount).map { ("class \($0)", SVG.palette[$0 % SVG.palette.count]) }
-        items.append((classes <= 2 ? "shading: output for class 1" : "shading: predicted class", nil))
+        enum Swatch {
+            case none, dot(String), diamond, scale
+            var isPlain: Bool {
+                switch self {
+                case .none, .scale: return true
+                case .dot, .diamond: return false
+                }
+            }
+        }
+        var items: [(text: String, swatch: Swatch)] = (0 ..< classCount).map { (className($0), .dot(SVG.palette[$0 % SVG.palette.count])) }
+        if !validationPoints.isEmpty {
+            items += [("training", .dot("#FFFFFF")), ("validation", .diamond)]
+        }
+        items.append(classes <= 2 ? ("output for \(className(1)): 0", .scale) : ("shading: predicted class", .none))
         var legend = ""
         var legendX = 14.0, legendY = title.isEmpty ? 18.0 : 46
         for item in items {
-            let itemWidth = (item.color == nil ? 0 : 14) + SVG.textWidth(item.text, fontSize: SVG.tickFont) + 14
+            let extra: Double
+            switch item.swatch {
+            case .none: extra = 0
+            case .dot, .diamond: extra = 14
+            case .scale: extra = 92
+            }
+            let itemWidth = extra + SVG.textWidth(item.text, fontSize: SVG.tickFont) + 14
             if legendX > 14, legendX + itemWidth > width - 8 {
                 legendX = 14
                 legendY += 16
             }
-            if let color = item.color {
+            switch item.swatch {
+            case .dot(let color):
                 legend += "<circle cx=\"\(SVG.f(legendX + 4))\" cy=\"\(SVG.f(legendY - 4))\" r=\"4\" fill=\"\(color)\" stroke=\"#1A1A1A\" stroke-width=\"0.8\"/>"
                 legendX += 14
+            case .diamond:
+                legend += Heatmap.diamond(legendX + 4, legendY - 4, fill: "#FFFFFF")
+                legendX += 14
+            case .none, .scale:
+                break
             }
-            legend += "<text x=\"\(SVG.f(legendX))\" y=\"\(SVG.f(legendY))\"\(item.color == nil ? " fill=\"#555555\"" : "")>\(SVG.escape(item.text))</text>\n"
-            legendX += SVG.textWidth(item.text, fontSize: SVG.tickFont) + 14
+            legend += "<text x=\"\(SVG.f(legendX))\" y=\"\(SVG.f(legendY))\"\(item.swatch.isPlain ? " fill=\"#555555\"" : "")>\(SVG.escape(item.text))</text>\n"
+            legendX += SVG.textWidth(item.text, fontSize: SVG.tickFont) + 4
+            if case .scale = item.swatch {
+                // The shading's scale: 0 (blue) … 0.5 (white) … 1 (orange).
+                for k in 0 ..< 16 {
+                    legend += "<rect x=\"\(SVG.f(legendX + Double(k) * 4.5))\" y=\"\(SVG.f(legendY - 9))\" width=\"4.9\" height=\"10\" fill=\"\(color((Double(k) + 0.5) / 16))\"/>"
+                }
+                legend += "<rect x=\"\(SVG.f(legendX))\" y=\"\(SVG.f(legendY - 9))\" width=\"72\" height=\"10\" fill=\"none\" stroke=\"#888888\" stroke-width=\"0.6\"/>"
+                legend += "<text x=\"\(SVG.f(legendX + 76))\" y=\"\(SVG.f(legendY))\" fill=\"#555555\">1</text>\n"
+                legendX += 88
+            }
+            legendX += 10
         }
 
         let top = legendY + 14
@@ -89,23 +131,36 @@ public struct Heatmap: Sendable {
         out += cells(area: area, xAxis: xAxis, yAxis: yAxis)
         out += SVG.axes(x: xAxis, y: yAxis, area: area, xTitle: x.title, yTitle: y.title, grid: false)
 
-        // The data points.
+        // The data points: training as circles, validation as diamonds on top.
         var dots = ""
-        let tooltips = points.count <= Heatmap.maxTooltips
-        for point in points where point.x.isFinite && point.y.isFinite && xAxis.contains(point.x) && yAxis.contains(point.y) {
-            let color = (0 ..< classCount).contains(point.label) ? SVG.palette[point.label % SVG.palette.count] : "#888888"
-            let cx = SVG.f(area.x(xAxis.fraction(point.x))), cy = SVG.f(area.y(yAxis.fraction(point.y)))
-            dots += "<circle cx=\"\(cx)\" cy=\"\(cy)\" r=\"3.5\" fill=\"\(color)\""
-            if tooltips {
-                let text = "class \(point.label): x = \(SVG.number(point.x, significantDigits: 6)), y = \(SVG.number(point.y, significantDigits: 6))"
-                dots += "><title>\(SVG.escape(text))</title></circle>\n"
-            } else {
-                dots += "/>\n"
+        let tooltips = points.count + validationPoints.count <= Heatmap.maxTooltips
+        for (set, isValidation) in [(points, false), (validationPoints, true)] {
+            for point in set where point.x.isFinite && point.y.isFinite && xAxis.contains(point.x) && yAxis.contains(point.y) {
+                let color = (0 ..< classCount).contains(point.label) ? SVG.palette[point.label % SVG.palette.count] : "#888888"
+                let px = area.x(xAxis.fraction(point.x)), py = area.y(yAxis.fraction(point.y))
+                var shape = isValidation ? Heatmap.diamond(px, py, fill: color) : "<circle cx=\"\(SVG.f(px))\" cy=\"\(SVG.f(py))\" r=\"3.5\" fill=\"\(color)\"/>"
+                if tooltips {
+                    let text = "\(className(point.label)) · \(isValidation ? "validation" : "training") · "
+                        + "\(SVG.named(x.hoverName, point.x)) · \(SVG.named(y.hoverName, point.y))"
+                    shape = String(shape.dropLast(2)) + "><title>\(SVG.escape(text))</title></\(isValidation ? "path" : "circle")>"
+                }
+                dots += shape + "\n"
             }
         }
         if !dots.isEmpty { out += "<g stroke=\"#1A1A1A\" stroke-width=\"0.8\">\n" + dots + "</g>\n" }
         out += "</svg>\n"
         return out
+    }
+
+    /// A diamond (a square on its corner) centred at (x, y), for a validation point.
+    static func diamond(_ x: Double, _ y: Double, fill: String) -> String {
+        let r = 4.6
+        return "<path d=\"M\(SVG.f(x)),\(SVG.f(y - r))L\(SVG.f(x + r)),\(SVG.f(y))L\(SVG.f(x)),\(SVG.f(y + r))L\(SVG.f(x - r)),\(SVG.f(y))z\" fill=\"\(fill)\" stroke=\"#1A1A1A\" stroke-width=\"0.9\"/>"
+    }
+
+    private func className(_ index: Int) -> String {
+        if let classNames, classNames.indices.contains(index) { return classNames[index] }
+        return "class \(index)"
     }
 
     /// The grid: one path per colour (in the order the colours first appear, row 0

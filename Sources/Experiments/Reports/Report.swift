@@ -7,29 +7,56 @@ import Foundation
 public struct Report: Sendable {
     public var results: ResultsFolder
     public var points: [GridPoint]
+    /// What ★ ranks by, or why nothing is ranked.
+    public var ranking: Ranking
+    /// The best grid point; nil when nothing is ranked, every point diverged, or there is one point.
     public var best: Int?
     public var charts: [ReportChart]
     public var boundaries: [ReportChart]
+    /// For an exercise (`ExerciseTrace`), the trace of its first step, shown instead of the loss charts.
+    public var trace: String?
 
     public init(_ results: ResultsFolder, cache: CSVCache = CSVCache()) {
         self.results = results
         points = GridPoint.points(of: results)
-        best = GridPoint.best(points)
-        charts = [ReportCharts.lossCurves(results, points), ReportCharts.learningRateCurves(results, points),
-                  ReportCharts.learningRate(results, points),
-                  ReportCharts.gradientNorms(results, points)].compactMap { $0 }
-        boundaries = ReportCharts.decisionBoundaries(results, points, cache: cache)
+        ranking = Ranking(results)
+        best = points.count > 1 ? ranking.best(points) : nil
+        trace = ExerciseTrace.text(results, cache: cache)
+        let context = ReportCharts.Context(results, points, ranking)
+        if trace != nil {
+            charts = []
+            boundaries = []
+        } else {
+            charts = [ReportCharts.lossCurves(context), ReportCharts.accuracyCurves(context),
+                      ReportCharts.learningRateCurves(results, points), ReportCharts.learningRate(context),
+                      ReportCharts.gradientNorms(context), ReportCharts.regressionFit(context, cache: cache),
+                      ReportCharts.confusion(context, cache: cache)].compactMap { $0 }
+            boundaries = ReportCharts.decisionBoundaries(context, cache: cache)
+        }
     }
 
-    /// One line for the index: runs, the best grid point and its loss, diverged runs.
+    /// What the report calls a rank metric: "final validation loss", "validation accuracy".
+    static func metricText(_ metric: RankMetric) -> String {
+        switch metric {
+        case .validationLoss: return "final validation loss"
+        case .trainLoss: return "final training loss"
+        case .bestValidationLoss: return "best validation loss"
+        case .validationAccuracy: return "final validation accuracy"
+        case .trainAccuracy: return "final training accuracy"
+        }
+    }
+
+    /// One line for the index: runs, the best grid point and its rank metric, diverged runs.
     public var summaryLine: String {
         let diverged = results.runs.filter { $0.status == .diverged }.count
         var parts = ["\(results.runs.count) run\(results.runs.count == 1 ? "" : "s")"]
-        if let best {
-            let point = points[best]
-            let which = point.finalValidationLoss != nil ? "validation" : "training"
-            let loss = (point.finalValidationLoss ?? point.finalTrainLoss)?.text ?? ""
-            parts.append(points.count > 1 ? "best \(point.name) (\(which) loss \(loss))" : "\(which) loss \(loss)")
+        if let best, let metric = ranking.metric, let value = points[best].statistic(metric) {
+            parts.append("best \(points[best].name) (\(Report.metricText(metric)) \(ReportNumber.text(value.mean)))")
+        } else if points.count == 1, let point = points.first {
+            let metric: RankMetric = point.finalValidationLoss != nil ? .validationLoss : .trainLoss
+            if let value = point.statistic(metric) { parts.append("\(Report.metricText(metric)) \(ReportNumber.text(value.mean))") }
+        } else if points.count > 1, ranking.metric == nil {
+            parts.append("not ranked")
         }
         if diverged > 0 { parts.append("\(diverged) diverged") }
         if results.isPartial { parts.append("partial: \(results.runs.count) of \(results.plannedRuns) runs finished") }
@@ -53,7 +80,10 @@ public struct Report: Sendable {
         return text + " Run the experiment again to train the missing runs (finished runs are kept); the report is rebuilt then."
     }
 
-    static let boundaryCaption = "Each chart is the best seed of its grid point (the lowest final loss among the seeds that did not diverge); the shading is the network's output over the plane, the points are the data, training and validation."
+    var boundaryCaption: String {
+        let by = ranking.metric.map { Report.metricText($0) } ?? (hasValidation ? "final validation loss" : "final training loss")
+        return "Each chart is the best seed of its grid point (by \(by), among the seeds that did not diverge); the shading is the network's output over the plane (the bar: the output for class 1), the points are the data: circles training, diamonds validation."
+    }
 
     private var hasValidation: Bool { results.runs.allSatisfy { $0.validationLoss != nil } }
     private var hasAccuracy: Bool { results.runs.contains { $0.trainAccuracy != nil } }
@@ -64,6 +94,11 @@ public struct Report: Sendable {
         if hasValidation { header += ["final validation loss", "best validation loss"] }
         if hasAccuracy { header += ["train accuracy"] + (hasValidation ? ["validation accuracy"] : []) }
         header.append("diverged")
+        if points.count > 1, let metric = ranking.metric {
+            let column = ["validation_loss": "final validation loss", "best_validation_loss": "best validation loss", "train_loss": "final train loss",
+                          "validation_accuracy": "validation accuracy", "train_accuracy": "train accuracy"][metric.rawValue]
+            if let index = header.firstIndex(where: { $0 == column }) { header[index] += " ★" }
+        }
         let rows = points.map { point -> [String] in
             func cell(_ value: MeanStd?) -> String { value?.text ?? "—" }
             let seeds = point.runs.count < results.seedsPerPoint ? "\(point.runs.count) of \(results.seedsPerPoint)" : String(point.runs.count)
@@ -77,8 +112,16 @@ public struct Report: Sendable {
     }
 
     private var tableNote: String {
-        "Mean ± sample standard deviation over the seeds that did not diverge. ★ marks the best grid point: the lowest mean final \(hasValidation ? "validation" : "training") loss."
+        var note = "Mean ± sample standard deviation over the seeds that did not diverge (a spread below the mean's last digit shows as 0)."
+        if points.count > 1, let metric = ranking.metric {
+            note += " ★ marks the best grid point by mean \(Report.metricText(metric)) (\(metric.isAccuracy ? "highest" : "lowest") first)."
+        }
+        if points.count > 1, let why = ranking.note { note += " " + why }
+        return note
     }
+
+    /// The trace's introduction.
+    private static let traceNote = "This experiment is an exercise (every weight given, few epochs): its first training step, solved as on paper, as `nnlab trace` prints it."
 
     // MARK: Markdown
 
@@ -95,12 +138,15 @@ public struct Report: Sendable {
             text += "| " + cells.joined(separator: " | ") + " |\n"
         }
         text += "\n\(tableNote)\n"
+        if let trace {
+            text += "\n## The first step, traced\n\n\(Report.traceNote)\n\n```text\n\(trace)\(trace.hasSuffix("\n") ? "" : "\n")```\n"
+        }
         for chart in charts {
             text += "\n## \(chart.heading)\n\n![\(chart.heading)](\(ExperimentFolder.chartLink(chart.file)))\n\n\(chart.caption)\n"
         }
         if !boundaries.isEmpty {
             text += "\n## Decision boundaries\n\n"
-            text += boundaries.map { "![\($0.heading)](\(ExperimentFolder.chartLink($0.file)))" }.joined(separator: "\n") + "\n\n\(Report.boundaryCaption)\n"
+            text += boundaries.map { "![\($0.heading)](\(ExperimentFolder.chartLink($0.file)))" }.joined(separator: "\n") + "\n\n\(boundaryCaption)\n"
         }
         return text
     }
@@ -126,15 +172,19 @@ public struct Report: Sendable {
             }.joined() + "</tr>\n"
         }
         body += "</tbody>\n</table></div>\n<p class=\"note\">\(escapeHTML(tableNote))</p>\n"
+        if let trace {
+            body += "<h2>The first step, traced</h2>\n<p class=\"note\">\(escapeHTML(Report.traceNote.replacingOccurrences(of: "`", with: "")))</p>\n<pre class=\"trace\">\(escapeHTML(trace))</pre>\n"
+        }
         for chart in charts {
-            body += "<h2>\(escapeHTML(chart.heading))</h2>\n<figure>\(inlineSVG(chart.svg))<figcaption>\(escapeHTML(chart.caption))</figcaption></figure>\n"
+            let kind = chart.file == "confusion-matrix.svg" ? "square" : "wide"
+            body += "<h2>\(escapeHTML(chart.heading))</h2>\n<figure class=\"\(kind)\">\(inlineSVG(chart.svg))<figcaption>\(escapeHTML(chart.caption))</figcaption></figure>\n"
         }
         if !boundaries.isEmpty {
             body += "<h2>Decision boundaries</h2>\n<div class=\"grid\">\n"
             body += boundaries.map { "<figure>\(inlineSVG($0.svg))</figure>" }.joined(separator: "\n")
-            body += "\n</div>\n<p class=\"note\">\(escapeHTML(Report.boundaryCaption))</p>\n"
+            body += "\n</div>\n<p class=\"note\">\(escapeHTML(boundaryCaption))</p>\n"
         }
-        return htmlPage(title: "nnlab: \(results.name)", body: body)
+        return htmlPage(title: "nnlab: \(results.name)", body: body + HoverScript.script + "\n")
     }
 
     /// Writes `charts/*.svg`, `report.md` and `report.html` into the results
@@ -153,38 +203,15 @@ public struct Report: Sendable {
     }
 }
 
-/// `results/index.html`: every experiment's report with its one-line summary;
-/// partial results say so. Only reports that exist are linked.
-public enum IndexPage {
-    /// Rebuilds the index of `tree` from the experiment folders in it that have a report.
-    public static func write(_ tree: ResultsTree) throws(WriteError) {
-        var items: [String] = []
-        for folder in tree.experimentFolders() where folder.hasReport {
-            guard let results = ResultsFolder.read(folder, curves: false) else { continue }
-            let line = Report.summaryLine(of: results)
-            let description = results.description.map { "<br><span class=\"description\">\(escapeHTML($0))</span>" } ?? ""
-            let link = escapeHTML(folder.name) + "/" + (folder.reportHTML as NSString).lastPathComponent
-            items.append("<li><a href=\"\(link)\">\(escapeHTML(results.name))</a>: \(escapeHTML(line))\(description)</li>")
-        }
-        let body = "<h1>nnlab results</h1>\n<ul class=\"index\">\n\(items.joined(separator: "\n"))\n</ul>\n"
-        try ResultFiles.write(htmlPage(title: "nnlab results", body: body), to: tree.index)
-    }
-}
-
 extension Report {
-    /// The summary line without building charts.
-    static func summaryLine(of results: ResultsFolder) -> String {
-        var report = Report(results: results, points: GridPoint.points(of: results), best: nil, charts: [], boundaries: [])
-        report.best = GridPoint.best(report.points)
-        return report.summaryLine
-    }
-
-    private init(results: ResultsFolder, points: [GridPoint], best: Int?, charts: [ReportChart], boundaries: [ReportChart]) {
+    /// The report's ranking and table without charts (for the index).
+    init(tableOf results: ResultsFolder) {
         self.results = results
-        self.points = points
-        self.best = best
-        self.charts = charts
-        self.boundaries = boundaries
+        points = GridPoint.points(of: results)
+        ranking = Ranking(results)
+        best = points.count > 1 ? ranking.best(points) : nil
+        charts = []
+        boundaries = []
     }
 }
 
@@ -216,9 +243,12 @@ func htmlPage(title: String, body: String) -> String {
     td { white-space: nowrap; } .table { overflow-x: auto; }
     thead th { background: #f4f4f4; text-align: center; } tbody th { text-align: left; font-weight: normal; }
     tr.best { background: #fff4d6; font-weight: bold; } tr.best th { font-weight: bold; }
-    figure { margin: 1em 0; } svg { max-width: 100%; height: auto; }
+    figure { margin: 1em 0; } svg { max-width: 100%; height: auto; } figure.wide svg { width: 100%; }
     .grid { display: flex; flex-wrap: wrap; gap: 0.5em; } .grid figure { margin: 0; flex: 0 1 420px; }
-    ul.index li { margin: 0.6em 0; }
+    pre.trace { background: #f7f7f7; border: 1px solid #e2e2e2; padding: 0.8em 1em; overflow-x: auto; font-size: 0.85em; line-height: 1.35; }
+    table.index td { white-space: normal; text-align: left; vertical-align: middle; } table.index td.n { text-align: right; white-space: nowrap; }
+    table.index td.q { max-width: 28em; color: #444; }
+    \(HoverScript.css)
     </style>
     </head>
     <body>

@@ -21,6 +21,20 @@ public struct ResultsFolder: Sendable {
     /// The grid points with fewer finished runs than seeds: their labels and finished runs, in grid order.
     public var incompletePoints: [(labels: [String], finished: Int)]
 
+    /// `report.rank_by`, when the experiment gives it.
+    public var rankBy: RankMetric?
+
+    /// True when the loss is one of the sweep's axes.
+    public var lossSwept: Bool { sweepPaths.contains("loss") }
+
+    /// Per axis, each label's display text (`DisplayLabels`), over the finished
+    /// runs and the incomplete grid points.
+    public var displayLabels: [[String: String]] {
+        sweepPaths.indices.map { axis in
+            DisplayLabels.map(runs.map { $0.sweepLabels[axis] } + incompletePoints.map { $0.labels[axis] })
+        }
+    }
+
     /// True when some of the experiment's runs are not finished.
     public var isPartial: Bool { runs.count < plannedRuns }
 
@@ -47,6 +61,7 @@ public struct ResultsFolder: Sendable {
         self.runs = runs
         self.curves = curves
         plannedRuns = outline.runs.count
+        rankBy = outline.rankBy
         seedsPerPoint = outline.seedsPerPoint
         let finished = Set(runs.map(\.run))
         var perPoint = Array(repeating: 0, count: outline.gridPoints)

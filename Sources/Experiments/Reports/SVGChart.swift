@@ -5,8 +5,10 @@ import Foundation
 // The output renders alike in browsers and on GitHub (which shows .svg files
 // as images): no scripts, no CSS, no external fonts; presentation attributes
 // only, explicit font sizes, a white background (so it stays readable in dark
-// mode). `<title>` children give native hover tooltips where the SVG is inlined
-// in HTML. There is no XML declaration, so the text can be inlined as is.
+// mode). `<title>` children give native hover tooltips; where the SVG is
+// inlined in report.html, the page's script (`HoverScript`) turns them into a
+// tooltip for the nearest point, with its series highlighted (`data-s` names a
+// mark's series). There is no XML declaration, so the text can be inlined as is.
 
 /// How an axis maps values to positions.
 public enum AxisScale: Sendable, Equatable {
@@ -31,13 +33,20 @@ public struct Axis: Sendable {
     /// Only whole-number ticks (layers, epochs): fractional ticks are dropped, and
     /// when fewer than two remain, every whole number in the range is a tick.
     public var integerTicks: Bool
+    /// What a tooltip calls the axis' values ("epoch", "validation loss"); nil: the title.
+    public var name: String?
 
-    public init(title: String, scale: AxisScale = .linear, range: ClosedRange<Double>? = nil, integerTicks: Bool = false) {
+    public init(title: String, scale: AxisScale = .linear, range: ClosedRange<Double>? = nil, integerTicks: Bool = false,
+                name: String? = nil) {
         self.title = title
         self.scale = scale
         self.range = range
         self.integerTicks = integerTicks
+        self.name = name
     }
+
+    /// The tooltip's name for the axis' values.
+    var hoverName: String { name ?? title }
 }
 
 /// One data point of a line chart.
@@ -77,296 +86,39 @@ public struct ChartSeries: Sendable {
     public var colorIndex: Int?
     /// Draws the line dashed.
     public var dashed: Bool
+    /// An explicit "#RRGGBB" colour (a colour scale's), instead of `colorIndex`.
+    public var color: String?
+    /// Drawn thin and light grey, under the others and out of the legend (the
+    /// many series a chart shows without naming them); hover still names it.
+    public var faded: Bool
+    /// A band around the line, one (low, high) per point (e.g. mean ± std over
+    /// seeds), filled in the line's colour, light; pieces break where a bound cannot be drawn.
+    public var band: [(low: Double, high: Double)]?
+    /// What a tooltip calls the series' y values ("training loss"); nil: the y axis' name.
+    public var yName: String?
+    /// The series' index for hover highlighting: series sharing it light up
+    /// together (a grid point's training and validation lines); nil: its position.
+    public var group: Int?
+    /// False keeps the series out of the legend (its colour comes from a colour scale, say); hover still names it.
+    public var inLegend: Bool
+    /// False draws only the markers (data points), no line between them.
+    public var joined: Bool
 
-    public init(name: String, points: [ChartPoint], mark: PointMark = .none, colorIndex: Int? = nil, dashed: Bool = false) {
+    public init(name: String, points: [ChartPoint], mark: PointMark = .none, colorIndex: Int? = nil, dashed: Bool = false,
+                color: String? = nil, faded: Bool = false, band: [(low: Double, high: Double)]? = nil, yName: String? = nil,
+                group: Int? = nil, inLegend: Bool = true, joined: Bool = true) {
+        self.inLegend = inLegend
+        self.joined = joined
         self.name = name
         self.points = points
         self.mark = mark
         self.colorIndex = colorIndex
         self.dashed = dashed
-    }
-}
-
-/// A single point drawn as a cross with a hover tooltip, outside any series.
-///
-/// A y that is nil, NaN or +∞ (a diverged run's final loss) is drawn at the top
-/// edge of the plot and counted as "diverged" in the legend; a finite y beyond
-/// the axis range is drawn at the nearer edge ("off the scale"); −∞, or y ≤ 0 on a
-/// log axis, at the bottom edge. Crosses at the same edge and x are stacked
-/// inwards, so each stays visible. A point whose x cannot be drawn or lies
-/// outside the x range is left out.
-public struct MarkedPoint: Sendable {
-    public var x: Double
-    public var y: Double?
-    /// The first line of the tooltip, e.g. "lr=1,seed=2: diverged at epoch 3".
-    public var label: String
-    /// The colour, as for `ChartSeries.colorIndex`.
-    public var colorIndex: Int
-
-    public init(x: Double, y: Double?, label: String, colorIndex: Int = 0) {
-        self.x = x
-        self.y = y
-        self.label = label
-        self.colorIndex = colorIndex
-    }
-}
-
-/// A line chart on linear or log axes, written as SVG.
-///
-/// Layout: title centred at the top; the legend to the right of the plot, in the
-/// width it needs (at most 40 % of the chart; long names are shortened with "…"
-/// and shown whole on hover; entries that do not fit end in "+ N more"); the y
-/// axis title rotated on the left. Grid lines at every tick; tick labels as
-/// `Ticks.label` (on a log axis of powers of ten where some label would need
-/// the exponent form, all as 10 with a superscript exponent), thinned where they
-/// would overlap (on a log axis, first to the powers of ten). Lines are clipped
-/// to the plot area; markers are drawn whole.
-///
-/// Hover: every drawn point inside the plot has an invisible circle (r = 5) with
-/// the tooltip "name: x = …, y = …" (values to 6 significant digits) and the
-/// point's note on a second line; a series with more than 200 drawn points gets
-/// circles on every k-th point only (and its last), at most about 200.
-///
-/// The same chart always gives the same bytes: coordinates have 2 decimals, and
-/// the clip path's id is a hash of the rest of the document (so charts inlined in
-/// one HTML page do not share ids unless they are identical).
-public struct LineChart: Sendable {
-    public var title: String
-    public var x: Axis
-    public var y: Axis
-    public var series: [ChartSeries]
-    public var marked: [MarkedPoint]
-    /// In pixels; at least 200 × 150 is used.
-    public var width: Int = 640
-    public var height: Int = 400
-
-    public init(title: String, x: Axis, y: Axis, series: [ChartSeries], marked: [MarkedPoint] = [],
-                width: Int = 640, height: Int = 400) {
-        self.title = title
-        self.x = x
-        self.y = y
-        self.series = series
-        self.marked = marked
-        self.width = width
-        self.height = height
-    }
-
-    /// The chart as an SVG document.
-    public func svg() -> String {
-        let draft = render(clipID: "plot")
-        return render(clipID: "nnlab-clip-" + SVG.hash(draft))
-    }
-
-    private func render(clipID: String) -> String {
-        let width = Double(max(self.width, 200)), height = Double(max(self.height, 150))
-
-        // Axis ranges from every point that can be drawn.
-        var xs: [Double] = [], ys: [Double] = []
-        for line in series {
-            for point in line.points where SVG.accepts(point.x, x.scale) {
-                xs.append(point.x)
-                if SVG.accepts(point.y, y.scale) { ys.append(point.y) }
-            }
-        }
-        for mark in marked where SVG.accepts(mark.x, x.scale) {
-            xs.append(mark.x)
-            if let value = mark.y, SVG.accepts(value, y.scale) { ys.append(value) }
-        }
-        let xAxis = ResolvedAxis(x, data: xs), yAxis = ResolvedAxis(y, data: ys)
-
-        // Where each marked point goes, to know the legend before the layout.
-        let fractions = marked.map { placement(of: $0, xAxis: xAxis, yAxis: yAxis) }
-        var entries = series.enumerated().compactMap { index, line -> LegendEntry? in
-            guard !line.name.isEmpty else { return nil }
-            let style = SVG.LineStyle(index: line.colorIndex ?? index, dashed: line.dashed)
-            return LegendEntry(text: line.name, style: style, mark: line.mark, line: true)
-        }
-        let black = SVG.LineStyle(color: "#000000", dash: nil)
-        if fractions.contains(where: { $0?.edge == .diverged }) {
-            entries.append(LegendEntry(text: "diverged", style: black, mark: .cross, line: false))
-        }
-        if fractions.contains(where: { $0?.edge == .offScale }) {
-            entries.append(LegendEntry(text: "off the scale", style: black, mark: .cross, line: false))
-        }
-
-        // Layout.
-        let top = title.isEmpty ? 14.0 : 40
-        let bottom = height - (x.title.isEmpty ? 30 : 48)
-        let left = SVG.leftMargin(yAxis: yAxis, title: y.title)
-        let legend = Legend(entries: entries, height: bottom - top, maxWidth: width * 0.4)
-        let lastXLabel = SVG.tickLabels(xAxis).last.map { $0.width / 2 + 4 } ?? 0
-        let right = width - legend.width - max(16, lastXLabel)
-        let area = PlotArea(left: left, top: top, right: max(right, left + 40), bottom: max(bottom, top + 40))
-
-        var out = SVG.header(width: width, height: height)
-        out += "<defs><clipPath id=\"\(clipID)\"><rect x=\"\(SVG.f(area.left))\" y=\"\(SVG.f(area.top))\" width=\"\(SVG.f(area.width))\" height=\"\(SVG.f(area.height))\"/></clipPath></defs>\n"
-        out += SVG.chartTitle(title, width: width)
-        out += SVG.axes(x: xAxis, y: yAxis, area: area, xTitle: x.title, yTitle: y.title, grid: true)
-
-        // Lines and markers, clipped.
-        var hover = ""
-        var allMarkers = ""   // outside the clip, so markers at the edges stay whole
-        var drawnPoints = 0
-        out += "<g clip-path=\"url(#\(clipID))\" fill=\"none\" stroke-linejoin=\"round\" stroke-linecap=\"round\">\n"
-        for (index, line) in series.enumerated() {
-            let style = SVG.LineStyle(index: line.colorIndex ?? index, dashed: line.dashed)
-            let pixels: [(Double, Double)?] = line.points.map { point in
-                guard SVG.accepts(point.x, x.scale), SVG.accepts(point.y, y.scale) else { return nil }
-                return (area.x(xAxis.fraction(point.x)), area.y(yAxis.fraction(point.y)))
-            }
-            for run in SVG.visibleRuns(pixels, area: area) where run.count >= 2 {
-                out += "<polyline points=\"\(run.map { "\(SVG.f($0.0)),\(SVG.f($0.1))" }.joined(separator: " "))\" stroke=\"\(style.color)\" stroke-width=\"2\"\(style.dashAttribute)/>\n"
-            }
-            let inside = pixels.indices.filter { pixels[$0].map(area.contains) ?? false }
-            drawnPoints += inside.count
-            var markers = ""
-            for i in inside {
-                guard let (px, py) = pixels[i] else { continue }
-                let alone = (i == 0 || pixels[i - 1] == nil) && (i == pixels.count - 1 || pixels[i + 1] == nil)
-                let mark = line.mark == .none && alone ? PointMark.dot : line.mark
-                markers += SVG.marker(mark, px, py, color: style.color, size: alone && line.mark == .none ? 2.5 : 3.5)
-            }
-            allMarkers += markers
-
-            let stride = max(1, (inside.count + 199) / 200)
-            for (k, i) in inside.enumerated() where k % stride == 0 || k == inside.count - 1 {
-                guard let (px, py) = pixels[i] else { continue }
-                let point = line.points[i]
-                var text = (line.name.isEmpty ? "" : line.name + ": ")
-                    + "x = \(SVG.number(point.x, significantDigits: 6)), y = \(SVG.number(point.y, significantDigits: 6))"
-                if let note = point.note, !note.isEmpty { text += "\n" + note }
-                hover += "<circle cx=\"\(SVG.f(px))\" cy=\"\(SVG.f(py))\" r=\"5\"><title>\(SVG.escape(text))</title></circle>\n"
-            }
-        }
-        out += "</g>\n"
-        if !allMarkers.isEmpty { out += "<g>\n" + allMarkers + "</g>\n" }
-
-        // Marked points, 7 px inside the edge when off the plot, stacked inwards where they share an edge and an x.
-        let placements = fractions.map { fraction in
-            fraction.map { p in
-                (x: area.x(p.x), y: area.y(p.y) + (p.edge == .inside ? 0 : (p.y >= 1 ? 7 : -7)), edge: p.edge)
-            }
-        }
-        var stacked: [String: Int] = [:]
-        var marks = ""
-        for (mark, place) in zip(marked, placements) {
-            guard let place else { continue }
-            var py = place.y
-            if place.edge != .inside {
-                let key = "\(Int((place.x / 4).rounded())),\(place.y < area.top + area.height / 2 ? "top" : "bottom")"
-                let level = stacked[key, default: 0]
-                stacked[key] = level + 1
-                py += (py < area.top + area.height / 2 ? 1 : -1) * Double(level) * 11
-            }
-            let style = SVG.LineStyle(index: mark.colorIndex, dashed: false)
-            marks += SVG.marker(.cross, place.x, py, color: style.color, size: 5, halo: true)
-            var text = mark.label.isEmpty ? "" : mark.label + "\n"
-            text += "x = \(SVG.number(mark.x, significantDigits: 6)), "
-            text += mark.y.map { "y = \(SVG.number($0, significantDigits: 6))" } ?? "y = none"
-            switch place.edge {
-            case .inside: break
-            case .diverged: text += " (diverged)"
-            case .offScale: text += " (off the scale)"
-            }
-            hover += "<circle cx=\"\(SVG.f(place.x))\" cy=\"\(SVG.f(py))\" r=\"7\"><title>\(SVG.escape(text))</title></circle>\n"
-        }
-        if !marks.isEmpty { out += "<g>\n" + marks + "</g>\n" }
-
-        if drawnPoints == 0 && placements.allSatisfy({ $0 == nil }) {
-            out += "<text x=\"\(SVG.f(area.left + area.width / 2))\" y=\"\(SVG.f(area.top + area.height / 2))\" text-anchor=\"middle\" font-size=\"13\" fill=\"#888888\">no data</text>\n"
-        }
-        if !hover.isEmpty {
-            out += "<g fill=\"#000000\" fill-opacity=\"0\">\n" + hover + "</g>\n"
-        }
-        out += legend.svg(left: area.right + 16, top: area.top)
-        out += "</svg>\n"
-        return out
-    }
-
-    private enum Edge { case inside, diverged, offScale }
-
-    /// Where a marked point goes as fractions of the axes (the plot area is not
-    /// known yet when the legend is built), or nil when its x cannot be drawn.
-    private func placement(of mark: MarkedPoint, xAxis: ResolvedAxis, yAxis: ResolvedAxis) -> (x: Double, y: Double, edge: Edge)? {
-        guard SVG.accepts(mark.x, x.scale), xAxis.contains(mark.x) else { return nil }
-        guard let value = mark.y, !value.isNaN, value != .infinity else { return (xAxis.fraction(mark.x), 1, .diverged) }
-        guard SVG.accepts(value, y.scale) else { return (xAxis.fraction(mark.x), 0, .offScale) }
-        let fraction = yAxis.fraction(value)
-        if fraction > 1 + 1e-9 { return (xAxis.fraction(mark.x), 1, .offScale) }
-        if fraction < -1e-9 { return (xAxis.fraction(mark.x), 0, .offScale) }
-        return (xAxis.fraction(mark.x), fraction, .inside)
-    }
-}
-
-// MARK: - Legend
-
-struct LegendEntry {
-    var text: String
-    var style: SVG.LineStyle
-    var mark: PointMark
-    /// A line sample (a series) or only the marker (a kind of marked point).
-    var line: Bool
-}
-
-/// Legend entries in columns to the right of the plot.
-struct Legend {
-    static let rowHeight = 17.0, sample = 24.0, maxCharacters = 32
-
-    var entries: [LegendEntry]
-    var rows: Int
-    var columnWidth: Double
-    var columns: Int
-    /// Entries left out for lack of room (shown as "+ N more").
-    var hidden: Int
-
-    /// The reserved width, 0 without entries.
-    var width: Double { entries.isEmpty ? 0 : Double(columns) * columnWidth + 8 }
-
-    init(entries: [LegendEntry], height: Double, maxWidth: Double) {
-        var shortened = entries
-        for i in shortened.indices where shortened[i].text.count > Legend.maxCharacters {
-            shortened[i].text = String(shortened[i].text.prefix(Legend.maxCharacters - 1)) + "…"
-        }
-        let textWidth = shortened.map { SVG.textWidth($0.text, fontSize: SVG.tickFont) }.max() ?? 0
-        columnWidth = Legend.sample + 6 + max(textWidth, 40) + 14
-        rows = max(1, Int((height - 4) / Legend.rowHeight))
-        let needed = (entries.count + rows - 1) / rows
-        let fitting = max(1, Int((maxWidth - 8) / columnWidth))
-        columns = max(1, min(needed, fitting))
-        let capacity = columns * rows
-        hidden = entries.count > capacity ? entries.count - (capacity - 1) : 0
-        self.entries = entries
-        // Keep the full names for the tooltips of shortened entries.
-        self.shortened = shortened
-    }
-
-    private var shortened: [LegendEntry]
-
-    func svg(left: Double, top: Double) -> String {
-        guard !entries.isEmpty else { return "" }
-        let shown = hidden > 0 ? entries.count - hidden : entries.count
-        var out = "<g font-size=\"\(SVG.f(SVG.tickFont))\" fill=\"#222222\">\n"
-        for index in 0 ..< shown + (hidden > 0 ? 1 : 0) {
-            let x = left + Double(index / rows) * columnWidth
-            let y = top + 8 + Double(index % rows) * Legend.rowHeight
-            if index == shown {
-                out += "<text x=\"\(SVG.f(x))\" y=\"\(SVG.f(y + 4))\" fill=\"#555555\">+ \(hidden) more</text>\n"
-                continue
-            }
-            let entry = shortened[index]
-            let style = entry.style
-            out += "<g>"
-            if entry.text != entries[index].text { out += "<title>\(SVG.escape(entries[index].text))</title>" }
-            if entry.line {
-                out += "<line x1=\"\(SVG.f(x))\" y1=\"\(SVG.f(y))\" x2=\"\(SVG.f(x + Legend.sample))\" y2=\"\(SVG.f(y))\" stroke=\"\(style.color)\" stroke-width=\"2\"\(style.dashAttribute)/>"
-            }
-            if entry.mark != .none {
-                out += SVG.marker(entry.mark, x + Legend.sample / 2, y, color: style.color, size: entry.line ? 3.5 : 5, halo: false)
-                    .trimmingCharacters(in: .newlines)
-            }
-            out += "<text x=\"\(SVG.f(x + Legend.sample + 6))\" y=\"\(SVG.f(y + 4))\">\(SVG.escape(entry.text))</text></g>\n"
-        }
-        return out + "</g>\n"
+        self.color = color
+        self.faded = faded
+        self.band = band
+        self.yName = yName
+        self.group = group
     }
 }
 

@@ -22,6 +22,8 @@ public struct ExperimentOutline: Sendable {
     public var runs: [Run]
     /// Each grid point's `training` section.
     public var trainings: [TrainingConfig]
+    /// `report.rank_by`, when the file gives it.
+    public var rankBy: RankMetric?
 
     public var gridPoints: Int { trainings.count }
 }

@@ -1,0 +1,86 @@
+import Foundation
+
+/// `results/index.html`: a table with one row per experiment that has a
+/// report — its link, its description's first sentence, runs, the best grid
+/// point with its rank metric, the best point's validation (else training)
+/// accuracy where it applies, diverged and unfinished runs, and a small chart
+/// of the best grid point's loss by epoch.
+public enum IndexPage {
+    /// Rebuilds the index of `tree` from the experiment folders in it that have a report.
+    public static func write(_ tree: ResultsTree) throws(WriteError) {
+        var rows: [String] = []
+        for folder in tree.experimentFolders() where folder.hasReport {
+            guard let results = ResultsFolder.read(folder, curves: false) else { continue }
+            rows.append(row(folder, Report(tableOf: results)))
+        }
+        let header = ["experiment", "question", "runs", "best grid point", "rank metric", "accuracy", "diverged", "unfinished", "loss by epoch"]
+        var body = "<h1>nnlab results</h1>\n<div class=\"table\"><table class=\"index\">\n<thead><tr>"
+        body += header.map { "<th>\(escapeHTML($0))</th>" }.joined() + "</tr></thead>\n<tbody>\n" + rows.joined(separator: "\n")
+        body += "\n</tbody>\n</table></div>\n<p class=\"note\">Accuracy: the final validation accuracy of the best grid point (training accuracy without validation data), mean over its seeds that did not diverge. The chart: the best grid point's mean loss by epoch (validation, else training; log scale).</p>\n"
+        try ResultFiles.write(htmlPage(title: "nnlab results", body: body + HoverScript.script + "\n"), to: tree.index)
+    }
+
+    /// The first sentence of a description (up to its first ". ", "? " or "! ").
+    static func firstSentence(_ text: String) -> String {
+        var end = text.endIndex
+        for mark in [". ", "? ", "! "] {
+            if let range = text.range(of: mark), range.lowerBound < end { end = range.lowerBound }
+        }
+        return end == text.endIndex ? text : String(text[...end])
+    }
+
+    private static func row(_ folder: ExperimentFolder, _ report: Report) -> String {
+        let results = report.results
+        let link = escapeHTML(folder.name) + "/" + (folder.reportHTML as NSString).lastPathComponent
+        let shown = report.best ?? (report.points.count == 1 ? 0 : nil)
+        var bestName = "—", metric = "—", accuracy = ""
+        if let shown {
+            let point = report.points[shown]
+            bestName = report.points.count > 1 ? point.name : "(one grid point)"
+            let rankMetric = report.ranking.metric ?? (point.finalValidationLoss != nil ? .validationLoss : .trainLoss)
+            if let value = point.statistic(rankMetric) { metric = "\(Report.metricText(rankMetric)) \(ReportNumber.text(value.mean))" }
+            if let value = point.validationAccuracy ?? point.trainAccuracy { accuracy = ReportNumber.text(value.mean) }
+        } else if report.points.count > 1 {
+            bestName = report.ranking.metric == nil ? "not ranked" : "— (every run diverged)"
+        }
+        let diverged = results.runs.filter { $0.status == .diverged }.count
+        let missing = results.plannedRuns - results.runs.count
+        let cells = [
+            "<td><a href=\"\(link)\">\(escapeHTML(results.name))</a></td>",
+            "<td class=\"q\">\(escapeHTML(results.description.map(firstSentence) ?? ""))</td>",
+            "<td class=\"n\">\(results.runs.count)</td>",
+            "<td>\(escapeHTML(bestName))</td>",
+            "<td>\(escapeHTML(metric))</td>",
+            "<td class=\"n\">\(accuracy)</td>",
+            "<td class=\"n\">\(diverged == 0 ? "" : String(diverged))</td>",
+            "<td class=\"n\">\(missing == 0 ? "" : "partial: \(missing) of \(results.plannedRuns)")</td>",
+            "<td>\(shown.map { sparkline(report.points[$0], folder: folder) } ?? "")</td>",
+        ]
+        return "<tr>" + cells.joined() + "</tr>"
+    }
+
+    /// A 140 × 34 chart of a grid point's mean loss by epoch (its seeds that
+    /// did not diverge; validation loss, else training), log scale, no axes.
+    static func sparkline(_ point: GridPoint, folder: ExperimentFolder) -> String {
+        let kept = point.runs.filter { $0.status != .diverged }
+        let curves = (kept.isEmpty ? point.runs : kept).compactMap { CurveFile.read(folder.run($0.run)) }
+        guard let longest = curves.map(\.count).max(), longest >= 2 else { return "" }
+        let validation = curves.allSatisfy { $0.allSatisfy { $0.validationLoss != nil } }
+        // At most 140 points: one per pixel column.
+        let step = max(1, longest / 140)
+        var values: [(Double, Double)] = []
+        for epoch in Swift.stride(from: 0, to: longest, by: step) {
+            let losses = curves.compactMap { $0.count > epoch ? (validation ? $0[epoch].validationLoss : $0[epoch].trainLoss) : nil }
+                .filter { $0.isFinite && $0 > 0 }
+            guard !losses.isEmpty else { continue }
+            values.append((Double(epoch), log10(losses.reduce(0, +) / Double(losses.count))))
+        }
+        guard values.count >= 2, let low = values.map(\.1).min(), let high = values.map(\.1).max(), let last = values.last else { return "" }
+        let span = max(high - low, 1e-9), width = 140.0, height = 34.0
+        let points = values.map { "\(SVG.f(2 + $0.0 / last.0 * (width - 4))),\(SVG.f(height - 3 - ($0.1 - low) / span * (height - 6)))" }
+        let first = pow(10, values[0].1), final = pow(10, last.1)
+        let tip = "\(point.name): \(validation ? "validation" : "training") loss from \(ReportNumber.text(first)) at epoch 0 to \(ReportNumber.text(final)) at epoch \(Int(last.0))"
+        return "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"140\" height=\"34\" viewBox=\"0 0 140 34\"><title>\(SVG.escape(tip))</title>"
+            + "<rect width=\"140\" height=\"34\" fill=\"#FFFFFF\"/><polyline points=\"\(points.joined(separator: " "))\" fill=\"none\" stroke=\"#0072B2\" stroke-width=\"1.5\"/></svg>"
+    }
+}
