@@ -27,7 +27,7 @@ final class ValidationTests: XCTestCase {
         ("a section key at the top level", 2, #"  "name": "t", "epoch": 3,"#,
          [#"t.json:2:16: error: epoch: unknown key "epoch" at the top level; it belongs in "training" (spelled "epochs")"#]),
         ("an unknown top-level key", 2, #"  "name": "t", "colour": 3,"#,
-         [#"t.json:2:16: error: colour: unknown key "colour" (allowed here: $schema, name, description, data, model, loss, optimizer, training, seeds, sweep, run)"#]),
+         [#"t.json:2:16: error: colour: unknown key "colour" (allowed here: $schema, name, description, data, model, loss, optimizer, training, seeds, sweep, report, run)"#]),
         ("missing epochs", 7, #"  "training": {"batch_size": 8}"#,
          [#"t.json:7:15: error: training: missing required key "epochs""#]),
         ("a missing section", 3, "",
@@ -146,9 +146,9 @@ final class ValidationTests: XCTestCase {
         ("a number out of range in a list", 4, #"  "model": {"hidden": [4, -2e400], "activation": "relu"},"#,
          ["t.json:4:27: error: model.hidden[1]: number -2e400 is out of the range of a Double"]),
         ("a terminal escape sequence in a key", 2, #"  "name": "t", "\u001b[31mred": 1,"#,
-         [#"t.json:2:16: error: \u001b[31mred: unknown key "\u001b[31mred" (allowed here: $schema, name, description, data, model, loss, optimizer, training, seeds, sweep, run)"#]),
+         [#"t.json:2:16: error: \u001b[31mred: unknown key "\u001b[31mred" (allowed here: $schema, name, description, data, model, loss, optimizer, training, seeds, sweep, report, run)"#]),
         ("a line break in a key, forging a line", 2, #"  "name": "t", "x\nt.json:1:1: error: forged": 1,"#,
-         [#"t.json:2:16: error: x\u000at.json:1:1: error: forged: unknown key "x\u000at.json:1:1: error: forged" (allowed here: $schema, name, description, data, model, loss, optimizer, training, seeds, sweep, run)"#]),
+         [#"t.json:2:16: error: x\u000at.json:1:1: error: forged: unknown key "x\u000at.json:1:1: error: forged" (allowed here: $schema, name, description, data, model, loss, optimizer, training, seeds, sweep, report, run)"#]),
         ("a control character in a value", 5, #"  "loss": "ms\u0007e","#,
          [#"t.json:5:11: error: loss: unknown loss "ms\u0007e"; did you mean "mse"? (one of: mse, squared_error, half_squared_error, binary_cross_entropy, cross_entropy)"#]),
         ("a split of one sample", 3, #"  "data": {"source": "inline", "inputs": [[1]], "labels": [1], "validation_split": 0.5},"#,
@@ -271,7 +271,7 @@ final class ValidationTests: XCTestCase {
         lines[1] = #"  "name": "t", "#  + (0 ..< 100_000).map { #""k\#($0)": 1,"# }.joined()
         let many = diagnostics(lines.joined(separator: "\n"))
         XCTAssertEqual(many.count, 1001)
-        XCTAssertEqual(many[0], #"t.json:2:16: error: k0: unknown key "k0" (allowed here: $schema, name, description, data, model, loss, optimizer, training, seeds, sweep, run)"#)
+        XCTAssertEqual(many[0], #"t.json:2:16: error: k0: unknown key "k0" (allowed here: $schema, name, description, data, model, loss, optimizer, training, seeds, sweep, report, run)"#)
         XCTAssert(many[999].contains(": error: k999: unknown key"), many[999])
         XCTAssert(many[1000].hasSuffix(": error: 99000 more errors not shown (the first 1000 are above)"), many[1000])
         XCTAssertLessThan(Date().timeIntervalSince(started), 20)

@@ -92,7 +92,8 @@ final class RunCommandTests: XCTestCase {
         let before = try tree(root)
         let charts = before.keys.filter { $0.hasPrefix("small/charts/") }.sorted()
         XCTAssertEqual(charts.filter { !$0.contains("boundary") },
-                       ["small/charts/gradient-norms.svg", "small/charts/learning-rate.svg", "small/charts/loss-curves.svg"])
+                       ["small/charts/accuracy-curves.svg", "small/charts/gradient-norms.svg", "small/charts/learning-rate.svg",
+                        "small/charts/loss-curves.svg"])
         XCTAssertGreaterThanOrEqual(charts.filter { $0.contains("boundary") }.count, 4, "a decision boundary per grid point that did not diverge")
         for chart in charts {
             let parser = XMLParser(data: before[chart]!)
@@ -118,7 +119,8 @@ final class RunCommandTests: XCTestCase {
         XCTAssert(html.contains("<svg") && html.contains("<title>"), "charts inline, with hover values")
         XCTAssertFalse(html.contains("<img"), "standalone: no external images")
         let index = String(decoding: before["index.html"]!, as: UTF8.self)
-        XCTAssert(index.contains("<a href=\"small/report.html\">small</a>: 12 runs; best \(best)"), index)
+        XCTAssert(index.contains("<td><a href=\"small/report.html\">small</a></td>"), index)
+        XCTAssert(index.contains("<td class=\"n\">12</td><td>\(best)</td><td>final validation loss "), "runs, the best grid point, its metric: \(index)")
 
         for file in ["small/report.md", "small/report.html", "index.html"] + charts {
             try FileManager.default.removeItem(at: root.appendingPathComponent(file))

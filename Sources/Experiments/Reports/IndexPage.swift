@@ -13,7 +13,7 @@ public enum IndexPage {
             guard let results = ResultsFolder.read(folder, curves: false) else { continue }
             rows.append(row(folder, Report(tableOf: results)))
         }
-        let header = ["experiment", "question", "runs", "best grid point", "rank metric", "accuracy", "diverged", "unfinished", "loss by epoch"]
+        let header = ["experiment", "question", "runs", "best grid point", "rank metric", "accuracy", "diverged", "finished", "loss by epoch"]
         var body = "<h1>nnlab results</h1>\n<div class=\"table\"><table class=\"index\">\n<thead><tr>"
         body += header.map { "<th>\(escapeHTML($0))</th>" }.joined() + "</tr></thead>\n<tbody>\n" + rows.joined(separator: "\n")
         body += "\n</tbody>\n</table></div>\n<p class=\"note\">Accuracy: the final validation accuracy of the best grid point (training accuracy without validation data), mean over its seeds that did not diverge. The chart: the best grid point's mean loss by epoch (validation, else training; log scale).</p>\n"
@@ -53,7 +53,7 @@ public enum IndexPage {
             "<td>\(escapeHTML(metric))</td>",
             "<td class=\"n\">\(accuracy)</td>",
             "<td class=\"n\">\(diverged == 0 ? "" : String(diverged))</td>",
-            "<td class=\"n\">\(missing == 0 ? "" : "partial: \(missing) of \(results.plannedRuns)")</td>",
+            "<td class=\"n\">\(missing == 0 ? "" : "partial: \(results.runs.count) of \(results.plannedRuns) runs finished")</td>",
             "<td>\(shown.map { sparkline(report.points[$0], folder: folder) } ?? "")</td>",
         ]
         return "<tr>" + cells.joined() + "</tr>"
