@@ -148,6 +148,18 @@ final class ReportStructureTests: XCTestCase {
         XCTAssertEqual(unranked.summaryLine, "4 runs; not ranked")
     }
 
+    /// Two grid points at the same best value: no ★ pretends one is better.
+    func testTiesStarNothing() {
+        var results = Self.results(paths: ["loss"], axes: [["mse", "binary_cross_entropy"]], floor: { _, _ in 0.1 })
+        for i in results.runs.indices { results.runs[i].validationAccuracy = 1 }
+        let report = Report(results)
+        XCTAssertNil(report.best)
+        XCTAssertEqual(report.tied, [0, 1])
+        XCTAssertFalse(report.markdown().contains("| ★"))
+        XCTAssert(report.markdown().contains("No ★: loss=mse, loss=binary_cross_entropy tie at the best mean final validation accuracy."))
+        XCTAssertEqual(report.summaryLine, "4 runs; 2 grid points tie at final validation accuracy 1")
+    }
+
     func testRankByFollowsTheFile() {
         // b has the lower loss, a the higher accuracy: rank_by decides.
         var results = Self.results(paths: ["optimizer.name"], axes: [["a", "b"]], floor: { labels, _ in labels[0] == "a" ? 0.3 : 0.1 })

@@ -24,7 +24,7 @@ public struct ConfusionMatrix: Sendable {
         let columnLabel = min(rowLabel, 120.0)
         let rotate = classNames.contains { SVG.textWidth($0, fontSize: SVG.tickFont) > cell - 6 }
         let left = 34 + rowLabel, top = 40 + 20 + (rotate ? columnLabel : 18)
-        let width = max(left + Double(k) * cell + 20, 320), height = top + Double(k) * cell + 16
+        let width = max(left + Double(k) * cell + 20, 320, SVG.textWidth(title, fontSize: SVG.titleFont) + 40), height = top + Double(k) * cell + 16
         var out = SVG.header(width: width, height: height)
         out += SVG.chartTitle(title, width: width)
         out += "<text x=\"\(SVG.f(left + Double(k) * cell / 2))\" y=\"54\" text-anchor=\"middle\" font-size=\"\(SVG.f(SVG.axisTitleFont))\" fill=\"#222222\">predicted class</text>\n"

@@ -41,7 +41,7 @@ public enum IndexPage {
             if let value = point.statistic(rankMetric) { metric = "\(Report.metricText(rankMetric)) \(ReportNumber.text(value.mean))" }
             if let value = point.validationAccuracy ?? point.trainAccuracy { accuracy = ReportNumber.text(value.mean) }
         } else if report.points.count > 1 {
-            bestName = report.ranking.metric == nil ? "not ranked" : "— (every run diverged)"
+            bestName = report.ranking.metric == nil ? "not ranked" : report.tied.isEmpty ? "— (every run diverged)" : "\(report.tied.count) tie"
         }
         let diverged = results.runs.filter { $0.status == .diverged }.count
         let missing = results.plannedRuns - results.runs.count

@@ -285,7 +285,8 @@ public struct LineChart: Sendable {
             run = []
         }
         for (point, bounds) in zip(line.points, band) {
-            let low = y.scale == .log && bounds.low <= 0 ? yAxis.low : bounds.low
+            // On a log axis a lower bound ≤ 0 is mirrored in log space: mean² / upper bound.
+            let low = y.scale == .log && bounds.low <= 0 && bounds.high > 0 ? point.y * point.y / bounds.high : bounds.low
             guard SVG.accepts(point.x, x.scale), SVG.accepts(low, y.scale), SVG.accepts(bounds.high, y.scale) else {
                 flush()
                 continue

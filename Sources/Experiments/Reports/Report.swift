@@ -15,12 +15,14 @@ public struct Report: Sendable {
     public var boundaries: [ReportChart]
     /// For an exercise (`ExerciseTrace`), the trace of its first step, shown instead of the loss charts.
     public var trace: String?
+    /// The grid points that tie at the best value (then no point is starred), when more than one does.
+    public var tied: [Int] = []
 
     public init(_ results: ResultsFolder, cache: CSVCache = CSVCache()) {
         self.results = results
         points = GridPoint.points(of: results)
         ranking = Ranking(results)
-        best = points.count > 1 ? ranking.best(points) : nil
+        (best, tied) = Report.best(points, ranking)
         trace = ExerciseTrace.text(results, cache: cache)
         let context = ReportCharts.Context(results, points, ranking)
         if trace != nil {
@@ -55,6 +57,8 @@ public struct Report: Sendable {
         } else if points.count == 1, let point = points.first {
             let metric: RankMetric = point.finalValidationLoss != nil ? .validationLoss : .trainLoss
             if let value = point.statistic(metric) { parts.append("\(Report.metricText(metric)) \(ReportNumber.text(value.mean))") }
+        } else if let metric = ranking.metric, let first = tied.first, let value = points[first].statistic(metric) {
+            parts.append("\(tied.count) grid points tie at \(Report.metricText(metric)) \(ReportNumber.text(value.mean))")
         } else if points.count > 1, ranking.metric == nil {
             parts.append("not ranked")
         }
@@ -114,7 +118,11 @@ public struct Report: Sendable {
     private var tableNote: String {
         var note = "Mean ± sample standard deviation over the seeds that did not diverge (a spread below the mean's last digit shows as 0)."
         if points.count > 1, let metric = ranking.metric {
-            note += " ★ marks the best grid point by mean \(Report.metricText(metric)) (\(metric.isAccuracy ? "highest" : "lowest") first)."
+            if tied.isEmpty {
+                note += " ★ marks the best grid point by mean \(Report.metricText(metric)) (\(metric.isAccuracy ? "highest" : "lowest") first)."
+            } else {
+                note += " No ★: \(tied.map { points[$0].name }.joined(separator: ", ")) tie at the best mean \(Report.metricText(metric))."
+            }
         }
         if points.count > 1, let why = ranking.note { note += " " + why }
         return note
@@ -209,9 +217,17 @@ extension Report {
         self.results = results
         points = GridPoint.points(of: results)
         ranking = Ranking(results)
-        best = points.count > 1 ? ranking.best(points) : nil
+        (best, tied) = Report.best(points, ranking)
         charts = []
         boundaries = []
+    }
+
+    /// The starred grid point, or none when there is one point, nothing is
+    /// ranked, or several tie at the best value (those, then).
+    static func best(_ points: [GridPoint], _ ranking: Ranking) -> (best: Int?, tied: [Int]) {
+        guard points.count > 1, let index = ranking.best(points), let value = ranking.value(points[index]) else { return (nil, []) }
+        let ties = points.indices.filter { ranking.value(points[$0]) == value }
+        return ties.count > 1 ? (nil, ties) : (index, [])
     }
 }
 

@@ -136,10 +136,10 @@ enum ReportCharts {
                 let legendName = colors.legendNames[local]
                 for lineIndex in lineIndices {
                     let line = lines[lineIndex]
-                    let useBand = lineIndex == 0 && seeds > 1 && color != nil && items.count <= SeriesColors.maxLegend
+                    let useBand = lineIndex == 0 && seeds > 1 && color != nil && items.count <= 4
                     let shownName = showsLegend ? (legendName ?? point.name) : point.name
                     series.append(ChartSeries(name: lineIndex == lineIndices[0] ? shownName : point.name, points: means[item][lineIndex],
-                                              dashed: line.dashed, color: color, faded: color == nil,
+                                              dashed: line.dashed && lineIndices.count > 1, color: color, faded: color == nil,
                                               band: useBand ? bands[item] : nil, yName: line.name, group: local,
                                               inLegend: legendName != nil && lineIndex == lineIndices[0]))
                 }
@@ -151,7 +151,7 @@ enum ReportCharts {
             }
             let keys = lineIndices.count > 1 ? styleKey : []
             return LineChart(title: title, x: Axis(title: "epoch", integerTicks: true), y: y, series: series, marked: marked,
-                             legendItems: colors.extraLegend + keys + (seeds > 1 && items.count <= SeriesColors.maxLegend ? bandNote : []),
+                             legendItems: colors.extraLegend + keys + (seeds > 1 && items.count <= 4 ? bandNote : []),
                              colorScale: colors.colorScale, showsLegend: showsLegend)
         }
 
@@ -318,8 +318,9 @@ enum ReportCharts {
     }
 
     /// The grid point the single-run pictures (fit, confusion matrix) show: the best, else the first that did not diverge.
+    /// Unranked (a swept loss of a regression), the first grid point that did not diverge.
     static func pictured(_ c: Context) -> (point: GridPoint, run: RunSummary)? {
-        let candidates = (c.ranking.best(c.points).map { [$0] } ?? []) + c.order
+        let candidates = c.ranking.metric == nil ? Array(c.points.indices) : (c.ranking.best(c.points).map { [$0] } ?? []) + c.order
         for index in candidates {
             if let run = c.ranking.bestRun(c.points[index]) { return (c.points[index], run) }
         }
@@ -357,7 +358,7 @@ enum ReportCharts {
         let chart = LineChart(title: "Fitted function of \(point.name), seed \(run.seed)", x: Axis(title: "input x", name: "x"),
                               y: Axis(title: "output", name: "y"), series: series)
         return ReportChart(file: "fit.svg", heading: "Fitted function",
-                           caption: "The network's output over the range of the data, for the best seed of \(c.points.count > 1 ? "the best grid point" : "the experiment") (\(run.run)); the points are the data.",
+                           caption: "The network's output over the range of the data, for the best seed of \(c.points.count == 1 ? "the experiment" : c.ranking.metric == nil ? "the first grid point (nothing is ranked)" : "the best grid point") (\(run.run)); the points are the data.",
                            svg: chart.svg())
     }
 
