@@ -41,6 +41,35 @@ final class RunCommandTests: XCTestCase {
         try text.write(to: folder.appendingPathComponent("experiments").appendingPathComponent(name), atomically: true, encoding: .utf8)
     }
 
+    /// A shipped exercise's report shows its traced step, as `nnlab trace` prints it, instead of loss charts;
+    /// a loss sweep of a regression stars nothing and says why.
+    func testExerciseReportsShowTheTracedStep() throws {
+        let exercise = packageRoot.appendingPathComponent("experiments/backprop-exercise.json").path
+        XCTAssertEqual(try runTool(["run", exercise, "--output", "out", "--quiet"], in: folder).status, 0)
+        let trace = try runTool(["trace", exercise])
+        XCTAssertEqual(trace.status, 0)
+        let root = folder.appendingPathComponent("out/backprop-exercise")
+        let markdown = try String(contentsOf: root.appendingPathComponent("report.md"), encoding: .utf8)
+        XCTAssert(markdown.contains("## The first step, traced"), markdown)
+        XCTAssert(markdown.contains("```text\n" + trace.stdout), "the trace's text, whole")
+        XCTAssertFalse(markdown.contains("## Loss curves"))
+        XCTAssertFalse(markdown.contains("★"), "one grid point: nothing to rank")
+        let html = try String(contentsOf: root.appendingPathComponent("report.html"), encoding: .utf8)
+        XCTAssert(html.contains("<pre class=\"trace\">") && html.contains("∂C/∂W¹"))
+        XCTAssertEqual((try? FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("charts").path)) ?? [], [], "no charts")
+
+        try write("""
+            {"name": "fit", "data": {"source": "sine", "samples": 40, "validation_split": 0.25}, "model": {"hidden": [4]},
+             "loss": "mse", "optimizer": {"name": "adam", "learning_rate": 0.01}, "training": {"epochs": 5},
+             "sweep": {"loss": ["mse", "half_squared_error"]}}
+            """, as: "fit.json")
+        XCTAssertEqual(try runTool(["run", "experiments/fit.json", "--output", "out", "--quiet"], in: folder).status, 0)
+        let fit = try String(contentsOf: folder.appendingPathComponent("out/fit/report.md"), encoding: .utf8)
+        XCTAssert(fit.contains("Nothing is ranked: the loss is swept"), fit)
+        XCTAssertFalse(fit.contains("| ★"))
+        XCTAssert(fit.contains("## Fitted function"), "a 1-D regression shows its fit")
+    }
+
     func testTheResultsTree() throws {
         try write(sweep)
         let result = try runTool(["run", "--output", "out", "--jobs", "2"], in: folder)

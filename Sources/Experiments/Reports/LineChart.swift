@@ -46,8 +46,9 @@ public struct MarkedPoint: Sendable {
 ///
 /// Hover: every drawn point inside the plot has an invisible circle (r = 5)
 /// with the tooltip "series · x-name x · y-name y" (4 significant digits) and
-/// the point's note on a second line; a series with more than 100 drawn points
-/// gets circles on every k-th point only (and its last), at most about 100.
+/// the point's note on a second line; a series with more drawn points than its
+/// share gets circles on every k-th point only (and its last): at most about
+/// 100 per series and 3000 per chart (but 10 per series at least).
 ///
 /// The same chart always gives the same bytes: coordinates have 2 decimals, and
 /// the clip path's id is a hash of the rest of the document (so charts inlined in
@@ -83,7 +84,8 @@ public struct LineChart: Sendable {
         self.height = height
     }
 
-    static let maxTooltips = 100, fadedColor = "#C4C4C4"
+    /// Hover circles per series, and per chart (shared among its series, at least 10 each).
+    static let maxTooltips = 100, maxChartTooltips = 3000, fadedColor = "#C4C4C4"
 
     /// The chart as an SVG document.
     public func svg() -> String {
@@ -209,7 +211,8 @@ public struct LineChart: Sendable {
                 allMarkers += marker.isEmpty ? "" : "<g data-s=\"\(group)\">" + marker.trimmingCharacters(in: .newlines) + "</g>\n"
             }
 
-            let stride = max(1, (inside.count + LineChart.maxTooltips - 1) / LineChart.maxTooltips)
+            let cap = max(10, min(LineChart.maxTooltips, LineChart.maxChartTooltips / max(series.count, 1)))
+            let stride = max(1, (inside.count + cap - 1) / cap)
             for (k, i) in inside.enumerated() where k % stride == 0 || k == inside.count - 1 {
                 guard let (px, py) = pixels[i] else { continue }
                 let point = line.points[i]
