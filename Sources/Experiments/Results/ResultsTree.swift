@@ -7,6 +7,9 @@ import Foundation
 ///     <root>/<experiment>/runs/<run>/config.json, curve.csv, model.json
 ///     <root>/<experiment>/reproduced/<run>/…   (`nnlab run` on a run's config.json)
 ///     <root>/<experiment>/lr-find/…            (`nnlab lr-find`: `LRFindFolder`)
+///     <root>/<experiment>/shards/<K>-of-<N>/experiment.json, runs.csv
+///                                              (`nnlab run --shard`: `ShardRecord`, until `nnlab merge`)
+///     <root>/slurm/…                           (`nnlab slurm`: batch scripts and logs)
 ///
 /// Each file's writer and reader sit together in the file named after it
 /// (`CurveFile`, `SummaryFile`, `ModelFile`, `ConfigFile`, `TimingsFile`,
@@ -26,15 +29,19 @@ public struct ResultsTree: Sendable, Equatable {
         ExperimentFolder(path: joinFilePath(root, name))
     }
 
-    /// The experiment folders in the root (those with an experiment copy), in name order.
+    /// The experiment folders in the root (those with an experiment copy or
+    /// shard records), in name order.
     public func experimentFolders() -> [ExperimentFolder] {
         let names = ((try? FileManager.default.contentsOfDirectory(atPath: root.isEmpty ? "." : root)) ?? []).sorted()
-        return names.map(experiment).filter(\.exists)
+        return names.map(experiment).filter(\.isPublishable)
     }
 
+    /// `slurm/`: the batch scripts `nnlab slurm` writes, and their logs in `slurm/logs/`.
+    public var slurm: String { joinFilePath(root, "slurm") }
+
     /// Names an experiment may not take, compared without case (file systems on
-    /// macOS and Windows ignore it): the root's own files.
-    static let reservedNames = ["index.html", "README.md"]
+    /// macOS and Windows ignore it): the root's own files and folders.
+    static let reservedNames = ["index.html", "README.md", "slurm"]
 
     static func isReserved(_ name: String) -> Bool {
         reservedNames.contains { $0.lowercased() == name.lowercased() }
@@ -66,6 +73,14 @@ public struct ExperimentFolder: Sendable, Equatable {
     /// `lr-find/`: the learning-rate range test's files (`LRFindFolder`).
     public var lrFind: String { joinFilePath(path, "lr-find") }
 
+    /// `shards/`: what each shard of a sharded sweep ran (`ShardRecord`), until merged.
+    public var shards: String { joinFilePath(path, "shards") }
+    public func shardRecord(_ name: String) -> ShardFolder { ShardFolder(path: joinFilePath(shards, name)) }
+    /// The names of the folders in shards/.
+    public func shardRecordNames() -> [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: shards)) ?? []).filter { !$0.hasPrefix(".") }.sorted()
+    }
+
     /// A chart's file: `charts/<file>`; `report.md` links it by `chartLink`.
     public func chart(_ file: String) -> String { joinFilePath(charts, file) }
     public static func chartLink(_ file: String) -> String { "charts/" + file }
@@ -76,6 +91,8 @@ public struct ExperimentFolder: Sendable, Equatable {
 
     /// An experiment folder is one with an experiment copy.
     public var exists: Bool { FileManager.default.fileExists(atPath: experimentCopy) }
+    /// Whether there is something to publish: an experiment copy, or the records of shards.
+    public var isPublishable: Bool { exists || !shardRecordNames().isEmpty }
     /// Whether the folder has runs/ (results that may not be published yet).
     public var hasRuns: Bool { FileManager.default.fileExists(atPath: runs) }
     /// Whether the report was written.
@@ -98,4 +115,14 @@ public struct RunFolder: Sendable, Equatable {
     public var model: String { joinFilePath(path, "model.json") }
     /// The files of a run, the config (the mark of a finished run) last.
     public var files: [String] { [curve, model, config] }
+}
+
+/// One shard's record in an experiment folder (`shards/<K>-of-<N>/`): the
+/// experiment copy it ran and its runs (`ShardRecord`).
+public struct ShardFolder: Sendable, Equatable {
+    public var path: String
+
+    public var name: String { (path as NSString).lastPathComponent }
+    public var experimentCopy: String { joinFilePath(path, "experiment.json") }
+    public var runs: String { joinFilePath(path, "runs.csv") }
 }
