@@ -81,7 +81,7 @@ public struct Shard: Sendable, Equatable, CustomStringConvertible {
             throw ShardError("--shard auto: SLURM_ARRAY_TASK_ID=\(id), SLURM_ARRAY_TASK_MIN=\(min), SLURM_ARRAY_TASK_COUNT=\(environment["SLURM_ARRAY_TASK_COUNT"] ?? "(unset)"): expected three whole numbers")
         }
         try check(index: task - first, count: count,
-                  source: "Slurm (SLURM_ARRAY_TASK_ID \(task) − SLURM_ARRAY_TASK_MIN \(first) of SLURM_ARRAY_TASK_COUNT \(count))")
+                  source: "--shard auto: Slurm (SLURM_ARRAY_TASK_ID \(task) − SLURM_ARRAY_TASK_MIN \(first) of SLURM_ARRAY_TASK_COUNT \(count))")
         return Shard(index: task - first, count: count)
     }
 
@@ -94,7 +94,7 @@ public struct Shard: Sendable, Equatable, CustomStringConvertible {
         guard let shards else {
             throw ShardError("--shard auto: a Kubernetes Indexed Job (JOB_COMPLETION_INDEX=\(index)) needs --shards N, the job's completions")
         }
-        try check(index: index, count: shards, source: "Kubernetes (JOB_COMPLETION_INDEX \(index) of --shards \(shards))")
+        try check(index: index, count: shards, source: "--shard auto: Kubernetes (JOB_COMPLETION_INDEX \(index) of --shards \(shards))")
         return Shard(index: index, count: shards)
     }
 
