@@ -28,6 +28,7 @@ let commands = [
     Command(spec: traceSpec, run: runTrace),
     Command(spec: reportSpec, run: runReport),
     Command(spec: lrFindSpec, run: runLRFind),
+    Command(spec: exportSpec, run: runExport),
     Command(spec: initSpec, run: runInit),
 ]
 

@@ -7,6 +7,9 @@ import Foundation
 ///     <root>/<experiment>/runs/<run>/config.json, curve.csv, model.json
 ///     <root>/<experiment>/reproduced/<run>/…   (`nnlab run` on a run's config.json)
 ///     <root>/<experiment>/lr-find/…            (`nnlab lr-find`: `LRFindFolder`)
+///     <root>/<experiment>/tensorboard/<run>/…  (`nnlab export tensorboard`: `TensorBoardFolder`)
+///     <root>/<experiment>/table.csv            (`nnlab export table`: `TidyTable`)
+///     <root>/tensorboard/<experiment>/<run>/…, <root>/table.csv   (the same, of every experiment in the root)
 ///
 /// Each file's writer and reader sit together in the file named after it
 /// (`CurveFile`, `SummaryFile`, `ModelFile`, `ConfigFile`, `TimingsFile`,
@@ -21,6 +24,10 @@ public struct ResultsTree: Sendable, Equatable {
 
     /// `index.html`: links to every experiment's report.
     public var index: String { joinFilePath(root, "index.html") }
+    /// `tensorboard/`: every experiment's runs as TensorBoard logs, by experiment (`nnlab export tensorboard`).
+    public var tensorboard: TensorBoardFolder { TensorBoardFolder(path: joinFilePath(root, "tensorboard"), byExperiment: true) }
+    /// `table.csv`: every experiment's curves in one table (`nnlab export table`).
+    public var table: String { joinFilePath(root, "table.csv") }
 
     public func experiment(_ name: String) -> ExperimentFolder {
         ExperimentFolder(path: joinFilePath(root, name))
@@ -34,7 +41,7 @@ public struct ResultsTree: Sendable, Equatable {
 
     /// Names an experiment may not take, compared without case (file systems on
     /// macOS and Windows ignore it): the root's own files.
-    static let reservedNames = ["index.html", "README.md"]
+    static let reservedNames = ["index.html", "README.md", "tensorboard", "table.csv"]
 
     static func isReserved(_ name: String) -> Bool {
         reservedNames.contains { $0.lowercased() == name.lowercased() }
@@ -65,6 +72,10 @@ public struct ExperimentFolder: Sendable, Equatable {
     public var reproductions: String { joinFilePath(path, "reproduced") }
     /// `lr-find/`: the learning-rate range test's files (`LRFindFolder`).
     public var lrFind: String { joinFilePath(path, "lr-find") }
+    /// `tensorboard/`: the runs as TensorBoard logs, one folder per run (`nnlab export tensorboard`).
+    public var tensorboard: TensorBoardFolder { TensorBoardFolder(path: joinFilePath(path, "tensorboard"), byExperiment: false) }
+    /// `table.csv`: the runs' curves in one table (`nnlab export table`).
+    public var table: String { joinFilePath(path, "table.csv") }
 
     /// A chart's file: `charts/<file>`; `report.md` links it by `chartLink`.
     public func chart(_ file: String) -> String { joinFilePath(charts, file) }
@@ -98,4 +109,33 @@ public struct RunFolder: Sendable, Equatable {
     public var model: String { joinFilePath(path, "model.json") }
     /// The files of a run, the config (the mark of a finished run) last.
     public var files: [String] { [curve, model, config] }
+}
+
+/// A TensorBoard log folder (`tensorboard --logdir <path>`) written by `nnlab
+/// export tensorboard`: one events file per run, in `<run>/` or, in a folder
+/// that holds several experiments (`byExperiment`), `<experiment>/<run>/`, so
+/// TensorBoard groups the runs by experiment; the folder's own events file
+/// holds the HParams experiment (its hyperparameters and metrics).
+public struct TensorBoardFolder: Sendable, Equatable {
+    public var path: String
+    /// Whether runs sit in `<experiment>/<run>/` rather than `<run>/`.
+    public var byExperiment: Bool
+
+    public init(path: String, byExperiment: Bool) {
+        self.path = path
+        self.byExperiment = byExperiment
+    }
+
+    /// The one events file name: TensorBoard reads files whose name holds
+    /// "tfevents"; a fixed name, so an export rewrites the same file.
+    public static let eventsFileName = "events.out.tfevents.0.nnlab"
+
+    /// The folder's own events file (the HParams experiment).
+    public var events: String { joinFilePath(path, Self.eventsFileName) }
+
+    /// The events file of a run of an experiment.
+    public func events(experiment: String, run: String) -> String {
+        let folder = byExperiment ? joinFilePath(joinFilePath(path, experiment), run) : joinFilePath(path, run)
+        return joinFilePath(folder, Self.eventsFileName)
+    }
 }
