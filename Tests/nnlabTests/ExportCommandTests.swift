@@ -121,6 +121,28 @@ final class ExportCommandTests: XCTestCase {
         XCTAssertFalse(grouped.contains { $0.contains(".tmp") })
         // An experiment's folder is not mistaken for its export's.
         XCTAssertEqual(try runTool(["report", "out"], in: folder).status, 0)
+
+        // Runs no longer in the results leave the export; other files stay.
+        let notes = folder.appendingPathComponent("out/tensorboard/small/notes.txt")
+        try "mine".write(to: notes, atomically: true, encoding: .utf8)
+        try FileManager.default.removeItem(at: folder.appendingPathComponent("out/small/runs/learning_rate=1000,activation=tanh,seed=1"))
+        try FileManager.default.removeItem(at: folder.appendingPathComponent("out/fit"))
+        let fewer = try runTool(["export", "tensorboard", "out"], in: folder)
+        XCTAssertEqual(fewer.stdout, "out/tensorboard: 7 runs of small (1 unfinished run left out); view with: tensorboard --logdir out/tensorboard\n")
+        let left = try files(under: "out/tensorboard").keys
+        XCTAssertEqual(left.count, 9, "\(left.sorted())")
+        XCTAssert(left.contains("small/notes.txt"))
+        XCTAssertFalse(left.contains { $0.hasPrefix("fit/") || $0.contains("learning_rate=1000,activation=tanh,seed=1") }, "\(left.sorted())")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: folder.appendingPathComponent("out/tensorboard/fit").path))
+    }
+
+    /// The export's names are the results tree's, so no experiment may take them.
+    func testTheExportsNamesAreRefusedAsExperimentNames() throws {
+        try classification.replacingOccurrences(of: "\"small\"", with: "\"Tensorboard\"")
+            .write(to: folder.appendingPathComponent("experiments/small.json"), atomically: true, encoding: .utf8)
+        let result = try runTool(["check", "experiments/small.json"], in: folder)
+        XCTAssertEqual(result.status, 2)
+        XCTAssert(result.stderr.contains(#"experiments/small.json:1:10: error: name: "Tensorboard" is the name of a file of the results folder; choose another name"#), result.stderr)
     }
 
     /// A bad FORMAT or DIR is a usage error (exit 2) that names it, and nothing is written.

@@ -18,21 +18,48 @@ import NeuralNetwork
 /// epoch (so TensorBoard's "relative" axis reads epochs); the file version and
 /// session start are at 0, the histograms and session end at the last epoch.
 /// Files are written atomically (`ResultFiles`), the runs first, the folder's
-/// own file last.
+/// own file last. The folder then holds this export alone: the events files an
+/// earlier export wrote for runs not exported now (by their name,
+/// `TensorBoardFolder.eventsFileName`; no other file is touched) are removed,
+/// and their folders when that leaves them empty.
 public enum TensorBoardExport {
     /// Writes every run's events file and the folder's; returns the number of runs written.
     public static func write(_ experiments: [ExportedExperiment], to folder: TensorBoardFolder) throws(WriteError) -> Int {
-        var written = 0
+        var written: Set<String> = []
         for experiment in experiments {
             for run in experiment.runs {
                 let path = folder.events(experiment: experiment.name, run: run.name)
                 ResultFiles.removeTemporaryFiles(in: (path as NSString).deletingLastPathComponent)
                 try ResultFiles.write(Data(runEvents(run, of: experiment, byExperiment: folder.byExperiment)), to: path)
-                written += 1
+                written.insert(path)
             }
         }
         try ResultFiles.write(Data(experimentEvents(experiments, byExperiment: folder.byExperiment)), to: folder.events)
-        return written
+        removeStaleRuns(in: folder, keeping: written)
+        return written.count
+    }
+
+    /// Removes the events files at run depth that are not in `keeping`, and the folders they leave empty.
+    static func removeStaleRuns(in folder: TensorBoardFolder, keeping: Set<String>) {
+        func subfolders(_ path: String) -> [String] {
+            ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).sorted().map { joinFilePath(path, $0) }.filter {
+                var isDirectory: ObjCBool = false
+                return FileManager.default.fileExists(atPath: $0, isDirectory: &isDirectory) && isDirectory.boolValue
+            }
+        }
+        func removeIfEmpty(_ path: String) {
+            if (try? FileManager.default.contentsOfDirectory(atPath: path))?.isEmpty == true { rmdir(path) }
+        }
+        let parents = folder.byExperiment ? subfolders(folder.path) : [folder.path]
+        for parent in parents {
+            for run in subfolders(parent) {
+                let events = joinFilePath(run, TensorBoardFolder.eventsFileName)
+                guard !keeping.contains(events), FileManager.default.fileExists(atPath: events) else { continue }
+                unlink(events)
+                removeIfEmpty(run)
+            }
+            if parent != folder.path { removeIfEmpty(parent) }
+        }
     }
 
     /// A curve column's scalar tag, grouped as TensorBoard shows tags (by the
