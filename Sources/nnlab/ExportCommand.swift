@@ -77,35 +77,38 @@ func runExport(_ arguments: ParsedArguments) -> ExitStatus {
             return .invalidInput
         }
     }
+    /// The experiments of these folders, each once, in order.
+    func experiments(_ folders: [ExperimentFolder]) -> [ExportedExperiment] {
+        var paths: [String] = []
+        for folder in folders where !paths.contains(folder.path) { paths.append(folder.path) }
+        return paths.compactMap { read[$0] }
+    }
     // Where each export goes, and which experiments it holds.
     var destinations: [(path: String, experiments: [ExportedExperiment], byExperiment: Bool)] = []
     if let output {
-        destinations.append((output, sources.flatMap(\.experiments).map { read[$0.path]! }, true))
+        destinations.append((output, experiments(sources.flatMap(\.experiments)), true))
     } else {
         for source in sources {
-            let experiments = source.experiments.map { read[$0.path]! }
+            let tree = ResultsTree(root: source.path)
             let path: String
-            switch format {
-            case .tensorboard: path = source.isExperimentFolder ? source.experiments[0].tensorboard.path : ResultsTree(root: source.path).tensorboard.path
-            case .table: path = source.isExperimentFolder ? source.experiments[0].table : ResultsTree(root: source.path).table
+            switch (format, source.isExperimentFolder) {
+            case (.tensorboard, true): path = source.experiments[0].tensorboard.path
+            case (.tensorboard, false): path = tree.tensorboard.path
+            case (.table, true): path = source.experiments[0].table
+            case (.table, false): path = tree.table
             }
-            destinations.append((path, experiments, !source.isExperimentFolder))
+            destinations.append((path, experiments(source.experiments), !source.isExperimentFolder))
         }
     }
     for destination in destinations {
         var seen: [String: String] = [:]
         for experiment in destination.experiments {
-            if let other = seen[experiment.name], other != experiment.folder.path {
+            if let other = seen[experiment.name] {
                 printError("\(experiment.folder.path): error: another experiment named \(experiment.name) (\(other)) would share \(destination.path); export them separately\n")
                 return .invalidInput
             }
             seen[experiment.name] = experiment.folder.path
         }
-        var unique: [ExportedExperiment] = []
-        for experiment in destination.experiments where !unique.contains(where: { $0.folder.path == experiment.folder.path }) {
-            unique.append(experiment)
-        }
-        destinations[destinations.firstIndex { $0.path == destination.path }!].experiments = unique
     }
     do {
         for destination in destinations {

@@ -162,6 +162,12 @@ final class ExportCommandTests: XCTestCase {
             XCTAssertEqual(result.stderr, message, "\(arguments)")
             XCTAssertEqual(result.stdout, "", "\(arguments)")
         }
+        // Two experiments of one name cannot share a log folder or a table.
+        try FileManager.default.copyItem(at: folder.appendingPathComponent("out/small"), to: folder.appendingPathComponent("other/small"))
+        let twice = try runTool(["export", "table", "out/small", "other/small", "--output", "both.csv"], in: folder)
+        XCTAssertEqual(twice.status, 2)
+        XCTAssertEqual(twice.stderr, "other/small: error: another experiment named small (out/small) would share both.csv; export them separately\n")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: folder.appendingPathComponent("both.csv").path))
         // An invalid experiment copy: its located error, and no table for the valid one either.
         try #"{"name": "fit", "seeds": -1}"#.write(to: folder.appendingPathComponent("out/fit/experiment.json"), atomically: true, encoding: .utf8)
         let invalid = try runTool(["export", "table", "out/small", "out/fit"], in: folder)

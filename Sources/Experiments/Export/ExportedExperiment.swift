@@ -91,7 +91,7 @@ extension [ExportedExperiment] {
                 }
             }
         }
-        return ["epoch"] + plain + families.flatMap { family in layers[family]!.sorted().map { "\(family)_\($0)" } }
+        return ["epoch"] + plain + families.flatMap { family in layers[family, default: []].sorted().map { "\(family)_\($0)" } }
     }
 }
 

@@ -86,10 +86,10 @@ enum TensorBoardEvent {
     /// start_time_secs = 5}: one run's hyperparameters, keys in name order.
     static func sessionStart(_ hparams: [String: HParamValue], startTime: Double) -> ProtobufMessage {
         var info = ProtobufMessage()
-        for name in hparams.keys.sorted() {
+        for (name, value) in hparams.sorted(by: { $0.key < $1.key }) {
             var entry = ProtobufMessage()
             entry.string(1, name)
-            entry.message(2, hparams[name]!.protobuf)
+            entry.message(2, value.protobuf)
             info.message(1, entry)
         }
         if startTime.bitPattern != 0 { info.double(5, startTime) }
@@ -233,7 +233,7 @@ struct Histogram: Sendable, Equatable {
     /// Precondition: the values are finite and not empty.
     init(_ values: [Double], buckets: Int = 30) {
         precondition(!values.isEmpty && values.allSatisfy(\.isFinite), "Histogram needs finite values")
-        let low = values.min()!, high = values.max()!
+        let low = values.min() ?? 0, high = values.max() ?? 0
         min = low
         max = high
         count = values.count

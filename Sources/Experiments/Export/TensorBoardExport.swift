@@ -111,15 +111,14 @@ public enum TensorBoardExport {
     }
 
     static func experimentEvents(_ experiments: [ExportedExperiment], byExperiment: Bool) -> [UInt8] {
-        var names = (byExperiment ? ["experiment"] : []) + experiments.sweepPaths + ["seed"]
+        let names = (byExperiment ? ["experiment"] : []) + experiments.sweepPaths + ["seed"]
         var values: [String: [HParamValue]] = [:]
         for experiment in experiments {
             for run in experiment.runs {
                 for (name, value) in hparams(run, of: experiment, byExperiment: byExperiment) { values[name, default: []].append(value) }
             }
         }
-        names = names.filter { values[$0] != nil }
-        let infos = names.map { HParamInfo(name: $0, values: values[$0]!) }
+        let infos = names.compactMap { name in values[name].map { HParamInfo(name: name, values: $0) } }
         let metrics = experiments.curveColumns.compactMap { column -> MetricInfo? in
             let training = column.hasPrefix("train_") ? true : column.hasPrefix("validation_") ? false : nil
             return training.map { MetricInfo(tag: tag(column: column), displayName: column, training: $0) }
