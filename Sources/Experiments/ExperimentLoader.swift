@@ -332,7 +332,7 @@ public enum ExperimentLoader {
                             "expected letters, digits, \".\", \"_\" and \"-\" only (no \"..\"), found \(foundText(node))")
         } else if ResultsTree.isReserved(name) {
             root.sink.error(at: node.location, "name",
-                            "\"\(name)\" is the name of a file of the results folder; choose another name")
+                            "\"\(name)\" is the name of a file or folder of the results folder itself; choose another name")
         } else if name.count > 100 {
             root.sink.error(at: node.location, "name", "expected at most 100 characters, found \(name.count)")
         } else {

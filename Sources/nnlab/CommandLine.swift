@@ -13,6 +13,8 @@ enum ExitStatus: Int32 {
     case invalidInput = 2
     /// Ctrl-C: finished runs were kept (128 + SIGINT, as shells report it).
     case interrupted = 130
+    /// SIGTERM (scancel, a time limit): finished runs were kept (128 + SIGTERM).
+    case terminated = 143
 }
 
 /// A command and the function that carries it out.
@@ -27,6 +29,8 @@ let commands = [
     Command(spec: checkSpec, run: runCheck),
     Command(spec: traceSpec, run: runTrace),
     Command(spec: reportSpec, run: runReport),
+    Command(spec: mergeSpec, run: runMerge),
+    Command(spec: slurmSpec, run: runSlurm),
     Command(spec: lrFindSpec, run: runLRFind),
     Command(spec: exportSpec, run: runExport),
     Command(spec: initSpec, run: runInit),

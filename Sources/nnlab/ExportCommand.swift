@@ -61,7 +61,7 @@ func runExport(_ arguments: ParsedArguments) -> ExitStatus {
             sources.append(ExportSource(path: path, experiments: [folder], isExperimentFolder: true))
             continue
         }
-        let found = ResultsTree(root: path).experimentFolders()
+        let found = ResultsTree(root: path).experimentFolders().filter(\.exists)
         guard !found.isEmpty else {
             printError("\(path): error: no experiment results here (no experiment.json, nor */experiment.json); run 'nnlab run' first\n")
             return .invalidInput

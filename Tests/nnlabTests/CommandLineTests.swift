@@ -89,11 +89,12 @@ struct ToolResult {
 }
 
 /// Runs the `nnlab` executable built next to the test bundle.
-func runTool(_ arguments: [String], in directory: URL? = nil) throws -> ToolResult {
+func runTool(_ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:]) throws -> ToolResult {
     let process = Process()
     process.executableURL = productsDirectory.appendingPathComponent("nnlab")
     process.arguments = arguments
     if let directory { process.currentDirectoryURL = directory }
+    if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
     let out = Pipe(), err = Pipe()
     process.standardOutput = out
     process.standardError = err

@@ -142,7 +142,7 @@ final class ExportCommandTests: XCTestCase {
             .write(to: folder.appendingPathComponent("experiments/small.json"), atomically: true, encoding: .utf8)
         let result = try runTool(["check", "experiments/small.json"], in: folder)
         XCTAssertEqual(result.status, 2)
-        XCTAssert(result.stderr.contains(#"experiments/small.json:1:10: error: name: "Tensorboard" is the name of a file of the results folder; choose another name"#), result.stderr)
+        XCTAssert(result.stderr.contains(#"experiments/small.json:1:10: error: name: "Tensorboard" is the name of a file or folder of the results folder itself; choose another name"#), result.stderr)
     }
 
     /// A bad FORMAT or DIR is a usage error (exit 2) that names it, and nothing is written.

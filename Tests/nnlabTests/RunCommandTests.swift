@@ -398,7 +398,7 @@ final class RunCommandTests: XCTestCase {
         try write(sweep.replacingOccurrences(of: "\"small\"", with: "\"Index.html\""))
         let result = try runTool(["check"], in: folder)
         XCTAssertEqual(result.status, 2)
-        XCTAssert(result.stderr.contains(#"experiments/small.json:1:10: error: name: "Index.html" is the name of a file of the results folder; choose another name"#), result.stderr)
+        XCTAssert(result.stderr.contains(#"experiments/small.json:1:10: error: name: "Index.html" is the name of a file or folder of the results folder itself; choose another name"#), result.stderr)
     }
 
     /// On a terminal, progress is one live line with a bar, the count, elapsed time and time left.

@@ -7,6 +7,9 @@ import Foundation
 ///     <root>/<experiment>/runs/<run>/config.json, curve.csv, model.json
 ///     <root>/<experiment>/reproduced/<run>/…   (`nnlab run` on a run's config.json)
 ///     <root>/<experiment>/lr-find/…            (`nnlab lr-find`: `LRFindFolder`)
+///     <root>/<experiment>/shards/<K>-of-<N>/experiment.json, runs.csv
+///                                              (`nnlab run --shard`: `ShardRecord`, until `nnlab merge`)
+///     <root>/slurm/…                           (`nnlab slurm`: batch scripts and logs)
 ///     <root>/<experiment>/tensorboard/<run>/…  (`nnlab export tensorboard`: `TensorBoardFolder`)
 ///     <root>/<experiment>/table.csv            (`nnlab export table`: `TidyTable`)
 ///     <root>/tensorboard/<experiment>/<run>/…, <root>/table.csv   (the same, of every experiment in the root)
@@ -33,15 +36,19 @@ public struct ResultsTree: Sendable, Equatable {
         ExperimentFolder(path: joinFilePath(root, name))
     }
 
-    /// The experiment folders in the root (those with an experiment copy), in name order.
+    /// The experiment folders in the root (those with an experiment copy or
+    /// shard records), in name order.
     public func experimentFolders() -> [ExperimentFolder] {
         let names = ((try? FileManager.default.contentsOfDirectory(atPath: root.isEmpty ? "." : root)) ?? []).sorted()
-        return names.map(experiment).filter(\.exists)
+        return names.map(experiment).filter(\.isPublishable)
     }
 
+    /// `slurm/`: the batch scripts `nnlab slurm` writes, and their logs in `slurm/logs/`.
+    public var slurm: String { joinFilePath(root, "slurm") }
+
     /// Names an experiment may not take, compared without case (file systems on
-    /// macOS and Windows ignore it): the root's own files.
-    static let reservedNames = ["index.html", "README.md", "tensorboard", "table.csv"]
+    /// macOS and Windows ignore it): the root's own files and folders.
+    static let reservedNames = ["index.html", "README.md", "slurm", "tensorboard", "table.csv"]
 
     static func isReserved(_ name: String) -> Bool {
         reservedNames.contains { $0.lowercased() == name.lowercased() }
@@ -77,6 +84,14 @@ public struct ExperimentFolder: Sendable, Equatable {
     /// `table.csv`: the runs' curves in one table (`nnlab export table`).
     public var table: String { joinFilePath(path, "table.csv") }
 
+    /// `shards/`: what each shard of a sharded sweep ran (`ShardRecord`), until merged.
+    public var shards: String { joinFilePath(path, "shards") }
+    public func shardRecord(_ name: String) -> ShardFolder { ShardFolder(path: joinFilePath(shards, name)) }
+    /// The names of the folders in shards/.
+    public func shardRecordNames() -> [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: shards)) ?? []).filter { !$0.hasPrefix(".") }.sorted()
+    }
+
     /// A chart's file: `charts/<file>`; `report.md` links it by `chartLink`.
     public func chart(_ file: String) -> String { joinFilePath(charts, file) }
     public static func chartLink(_ file: String) -> String { "charts/" + file }
@@ -87,6 +102,8 @@ public struct ExperimentFolder: Sendable, Equatable {
 
     /// An experiment folder is one with an experiment copy.
     public var exists: Bool { FileManager.default.fileExists(atPath: experimentCopy) }
+    /// Whether there is something to publish: an experiment copy, or the records of shards.
+    public var isPublishable: Bool { exists || !shardRecordNames().isEmpty }
     /// Whether the folder has runs/ (results that may not be published yet).
     public var hasRuns: Bool { FileManager.default.fileExists(atPath: runs) }
     /// Whether the report was written.
@@ -138,4 +155,12 @@ public struct TensorBoardFolder: Sendable, Equatable {
         let folder = byExperiment ? joinFilePath(joinFilePath(path, experiment), run) : joinFilePath(path, run)
         return joinFilePath(folder, Self.eventsFileName)
     }
+/// One shard's record in an experiment folder (`shards/<K>-of-<N>/`): the
+/// experiment copy it ran and its runs (`ShardRecord`).
+public struct ShardFolder: Sendable, Equatable {
+    public var path: String
+
+    public var name: String { (path as NSString).lastPathComponent }
+    public var experimentCopy: String { joinFilePath(path, "experiment.json") }
+    public var runs: String { joinFilePath(path, "runs.csv") }
 }
