@@ -155,6 +155,8 @@ public struct TensorBoardFolder: Sendable, Equatable {
         let folder = byExperiment ? joinFilePath(joinFilePath(path, experiment), run) : joinFilePath(path, run)
         return joinFilePath(folder, Self.eventsFileName)
     }
+}
+
 /// One shard's record in an experiment folder (`shards/<K>-of-<N>/`): the
 /// experiment copy it ran and its runs (`ShardRecord`).
 public struct ShardFolder: Sendable, Equatable {
