@@ -228,9 +228,9 @@ final class RunCommandTests: XCTestCase {
     func testBadOptionValuesAreUsageErrors() throws {
         let jobs = try runTool(["run", "--jobs", "zero"], in: folder)
         XCTAssertEqual(jobs.status, 2)
-        XCTAssertEqual(jobs.stderr, "nnlab: error: option '--jobs': expected a whole number from 1 to 4096, found 'zero'\nUsage: nnlab run [PATH ...] [--jobs N] [--output DIR] [--fresh] [--quiet]\n")
+        XCTAssertEqual(jobs.stderr, "nnlab: error: option '--jobs': expected a whole number from 1 to 4096, found 'zero'\nUsage: nnlab run [PATH ...] [--jobs N] [--output DIR] [--fresh] [--quiet] [--shard K/N] [--shards N]\n")
         let typo = try runTool(["run", "--jbos", "2"], in: folder)
-        XCTAssertEqual(typo.stderr, "nnlab: error: unknown option '--jbos'; did you mean '--jobs'?\nUsage: nnlab run [PATH ...] [--jobs N] [--output DIR] [--fresh] [--quiet]\n")
+        XCTAssertEqual(typo.stderr, "nnlab: error: unknown option '--jbos'; did you mean '--jobs'?\nUsage: nnlab run [PATH ...] [--jobs N] [--output DIR] [--fresh] [--quiet] [--shard K/N] [--shards N]\n")
     }
 
     /// Memory does not grow with the number of runs: a sweep of 1,000 small runs completes.

@@ -1,3 +1,4 @@
+import Foundation
 import NeuralNetwork
 
 /// An experiment's finished runs as the exports read them, from disk alone:
@@ -33,7 +34,7 @@ public struct ExportedExperiment: Sendable {
         var missing: [String] = []
         for run in outline.runs {
             let runFolder = folder.run(run.name)
-            guard ResultFiles.read(runFolder.config) != nil, let modelData = ResultFiles.read(runFolder.model), !modelData.isEmpty,
+            guard FileManager.default.fileExists(atPath: runFolder.config), FileManager.default.fileExists(atPath: runFolder.model),
                   let records = CurveFile.read(runFolder), let curve = CurveFile.table(runFolder) else {
                 missing.append(run.name)
                 continue
