@@ -149,6 +149,7 @@ public enum ExperimentLoader {
                 for seed in grid.seeds {
                     runs.append(ExperimentOutline.Run(name: grid.runName(choice: choice, seed: seed),
                                                       labels: grid.axes.indices.map { grid.axes[$0].labels[choice[$0]] },
+                                                      values: grid.axes.indices.map { grid.axes[$0].values[choice[$0]] },
                                                       seed: seed, point: trainings.count))
                 }
                 trainings.append(training)

@@ -32,6 +32,7 @@ let commands = [
     Command(spec: mergeSpec, run: runMerge),
     Command(spec: slurmSpec, run: runSlurm),
     Command(spec: lrFindSpec, run: runLRFind),
+    Command(spec: exportSpec, run: runExport),
     Command(spec: initSpec, run: runInit),
 ]
 

@@ -64,3 +64,44 @@ extension CurveFile {
         return parse(text, layers: layers)
     }
 }
+
+/// A curve read by its header alone, every column kept, for the exports: a
+/// column added to `curve.csv` flows through them with no change.
+public struct CurveTable: Sendable, Equatable {
+    /// The columns after `epoch`, in the file's order.
+    public var columns: [String]
+    /// The epochs, one per row.
+    public var epochs: [Int]
+    /// Per row, per column: the number, or nil for a blank cell.
+    public var rows: [[Double?]]
+}
+
+extension CurveFile {
+    /// A run's curve with every column; nil when missing or not a curve
+    /// (no `epoch` first, a row of the wrong width, a cell that is not a number).
+    public static func table(_ run: RunFolder) -> CurveTable? {
+        guard let data = ResultFiles.read(run.curve) else { return nil }
+        return table(String(decoding: data, as: UTF8.self))
+    }
+
+    static func table(_ text: String) -> CurveTable? {
+        let lines = CSVText.parse(text)
+        guard let header = lines.first, header.first == "epoch", lines.count >= 2 else { return nil }
+        var table = CurveTable(columns: Array(header.dropFirst()), epochs: [], rows: [])
+        for line in lines.dropFirst() {
+            guard line.count == header.count, let epoch = Int(line[0]) else { return nil }
+            var row: [Double?] = []
+            for cell in line.dropFirst() {
+                guard let x = number(cell) else {
+                    guard cell.isEmpty else { return nil }
+                    row.append(nil)
+                    continue
+                }
+                row.append(x)
+            }
+            table.epochs.append(epoch)
+            table.rows.append(row)
+        }
+        return table
+    }
+}

@@ -10,6 +10,9 @@ import Foundation
 ///     <root>/<experiment>/shards/<K>-of-<N>/experiment.json, runs.csv
 ///                                              (`nnlab run --shard`: `ShardRecord`, until `nnlab merge`)
 ///     <root>/slurm/…                           (`nnlab slurm`: batch scripts and logs)
+///     <root>/<experiment>/tensorboard/<run>/…  (`nnlab export tensorboard`: `TensorBoardFolder`)
+///     <root>/<experiment>/table.csv            (`nnlab export table`: `TidyTable`)
+///     <root>/tensorboard/<experiment>/<run>/…, <root>/table.csv   (the same, of every experiment in the root)
 ///
 /// Each file's writer and reader sit together in the file named after it
 /// (`CurveFile`, `SummaryFile`, `ModelFile`, `ConfigFile`, `TimingsFile`,
@@ -24,6 +27,10 @@ public struct ResultsTree: Sendable, Equatable {
 
     /// `index.html`: links to every experiment's report.
     public var index: String { joinFilePath(root, "index.html") }
+    /// `tensorboard/`: every experiment's runs as TensorBoard logs, by experiment (`nnlab export tensorboard`).
+    public var tensorboard: TensorBoardFolder { TensorBoardFolder(path: joinFilePath(root, "tensorboard"), byExperiment: true) }
+    /// `table.csv`: every experiment's curves in one table (`nnlab export table`).
+    public var table: String { joinFilePath(root, "table.csv") }
 
     public func experiment(_ name: String) -> ExperimentFolder {
         ExperimentFolder(path: joinFilePath(root, name))
@@ -41,7 +48,7 @@ public struct ResultsTree: Sendable, Equatable {
 
     /// Names an experiment may not take, compared without case (file systems on
     /// macOS and Windows ignore it): the root's own files and folders.
-    static let reservedNames = ["index.html", "README.md", "slurm"]
+    static let reservedNames = ["index.html", "README.md", "slurm", "tensorboard", "table.csv"]
 
     static func isReserved(_ name: String) -> Bool {
         reservedNames.contains { $0.lowercased() == name.lowercased() }
@@ -72,6 +79,10 @@ public struct ExperimentFolder: Sendable, Equatable {
     public var reproductions: String { joinFilePath(path, "reproduced") }
     /// `lr-find/`: the learning-rate range test's files (`LRFindFolder`).
     public var lrFind: String { joinFilePath(path, "lr-find") }
+    /// `tensorboard/`: the runs as TensorBoard logs, one folder per run (`nnlab export tensorboard`).
+    public var tensorboard: TensorBoardFolder { TensorBoardFolder(path: joinFilePath(path, "tensorboard"), byExperiment: false) }
+    /// `table.csv`: the runs' curves in one table (`nnlab export table`).
+    public var table: String { joinFilePath(path, "table.csv") }
 
     /// `shards/`: what each shard of a sharded sweep ran (`ShardRecord`), until merged.
     public var shards: String { joinFilePath(path, "shards") }
@@ -115,6 +126,35 @@ public struct RunFolder: Sendable, Equatable {
     public var model: String { joinFilePath(path, "model.json") }
     /// The files of a run, the config (the mark of a finished run) last.
     public var files: [String] { [curve, model, config] }
+}
+
+/// A TensorBoard log folder (`tensorboard --logdir <path>`) written by `nnlab
+/// export tensorboard`: one events file per run, in `<run>/` or, in a folder
+/// that holds several experiments (`byExperiment`), `<experiment>/<run>/`, so
+/// TensorBoard groups the runs by experiment; the folder's own events file
+/// holds the HParams experiment (its hyperparameters and metrics).
+public struct TensorBoardFolder: Sendable, Equatable {
+    public var path: String
+    /// Whether runs sit in `<experiment>/<run>/` rather than `<run>/`.
+    public var byExperiment: Bool
+
+    public init(path: String, byExperiment: Bool) {
+        self.path = path
+        self.byExperiment = byExperiment
+    }
+
+    /// The one events file name: TensorBoard reads files whose name holds
+    /// "tfevents"; a fixed name, so an export rewrites the same file.
+    public static let eventsFileName = "events.out.tfevents.0.nnlab"
+
+    /// The folder's own events file (the HParams experiment).
+    public var events: String { joinFilePath(path, Self.eventsFileName) }
+
+    /// The events file of a run of an experiment.
+    public func events(experiment: String, run: String) -> String {
+        let folder = byExperiment ? joinFilePath(joinFilePath(path, experiment), run) : joinFilePath(path, run)
+        return joinFilePath(folder, Self.eventsFileName)
+    }
 }
 
 /// One shard's record in an experiment folder (`shards/<K>-of-<N>/`): the
