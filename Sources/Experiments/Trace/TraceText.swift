@@ -13,6 +13,7 @@ public enum TraceText {
         if let schedule = run.optimizer.schedule { out += "schedule: \(scheduleDescription(schedule))\n" }
         let symbols = Symbols(run.optimizer)
         let last = run.model.layers.count
+        out += legend(layers: last, outputs: run.model.outputs)
         for step in steps {
             let n = step.samples.count
             out += "\n━━ Step \(step.step): sample\(n == 1 ? "" : "s") \(step.samples.map(String.init).joined(separator: ", ")) of the training set"
@@ -20,7 +21,7 @@ public enum TraceText {
             out += block("x = a⁰", step.inputs)
             out += block("y", step.targets)
 
-            out += "\nForward: zˡ = Wˡ aˡ⁻¹ + bˡ, aˡ = f(zˡ)\n"
+            out += "\nForward: zˡ = Wˡ aˡ⁻¹ + bˡ, aˡ = f(zˡ), and f′(zˡ) for the backward pass\n"
             for l in 0 ..< last {
                 let layer = step.before.layers[l]
                 out += "  layer \(l + 1) (\(layer.units) \(layer.activation.rawValue))\n"
@@ -28,6 +29,9 @@ public enum TraceText {
                 if let b = layer.biases { out += block("b\(sup(l + 1))", Matrix([b]), indent: 4) }
                 out += block("z\(sup(l + 1))", step.z[l], indent: 4)
                 out += block("a\(sup(l + 1)) = \(layer.activation.rawValue)(z\(sup(l + 1)))", step.a[l], indent: 4)
+                if l < step.activationDerivatives.count {
+                    out += derivativeBlock(layer.activation, layer: l + 1, step.activationDerivatives[l], samples: step.samples)
+                }
             }
             out += "  output ŷ = a\(sup(last))\n"
             out += "  loss C = \(n == 1 ? "" : "(1/N) Σₙ ")\(lossFormula(run.loss, outputs: run.model.outputs)) = \(number(step.loss))\n"
@@ -35,18 +39,22 @@ public enum TraceText {
             out += "\nBackward, from the last layer:\n"
             for l in stride(from: last - 1, through: 0, by: -1) {
                 let layer = step.before.layers[l]
-                out += "  layer \(l + 1)\n"
-                let deltaFormula: String
+                let known = l < step.activationDerivatives.count
+                out += "  layer \(l + 1)\(l == last - 1 ? " (output)" : "")\n"
                 if l == last - 1 {
-                    switch run.loss {
-                    case .binaryCrossEntropy: deltaFormula = "δ\(sup(l + 1)) = (ŷ − y)/K (sigmoid with cross-entropy)"
-                    case .crossEntropy: deltaFormula = "δ\(sup(l + 1)) = ŷ − y (softmax with cross-entropy)"
-                    default: deltaFormula = "δ\(sup(l + 1)) = ∇ₐC ⊙ f′(z\(sup(l + 1)))"
+                    if known {
+                        out += block("∇ₐC = ∂C/∂ŷ = \(outputGradientFormula(run.loss, outputs: run.model.outputs))", step.outputGradient, indent: 4)
+                        out += derivativeBlock(layer.activation, layer: l + 1, step.activationDerivatives[l], samples: step.samples)
                     }
+                    out += block(outputDeltaFormula(run.loss, activation: layer.activation, layer: l + 1, outputs: run.model.outputs), step.delta[l], indent: 4)
+                    if let note = simplification(run.loss, layer: l + 1, outputs: run.model.outputs) { out += "    (\(note))\n" }
                 } else {
-                    deltaFormula = "δ\(sup(l + 1)) = ((W\(sup(l + 2)))ᵀ δ\(sup(l + 2))) ⊙ f′(z\(sup(l + 1)))"
+                    if known, let back = step.backpropagated[l] {
+                        out += block("(W\(sup(l + 2)))ᵀ δ\(sup(l + 2))", back, indent: 4)
+                        out += derivativeBlock(layer.activation, layer: l + 1, step.activationDerivatives[l], samples: step.samples)
+                    }
+                    out += block("δ\(sup(l + 1)) = ((W\(sup(l + 2)))ᵀ δ\(sup(l + 2))) ⊙ f′(z\(sup(l + 1)))", step.delta[l], indent: 4)
                 }
-                out += block(deltaFormula, step.delta[l], indent: 4)
                 let mean = n == 1 ? "" : "(1/N) Σₙ "
                 out += block("∂C/∂W\(sup(l + 1)) = \(mean)δ\(sup(l + 1)) (a\(sup(l)))ᵀ, ∂C/∂w\(sup(l + 1))ⱼₖ = a\(sup(l))ₖ δ\(sup(l + 1))ⱼ", step.gradients[l].weights, indent: 4)
                 if let gradient = step.gradients[l].biases {
@@ -55,6 +63,7 @@ public enum TraceText {
                     out += "    (no bias)\n"
                 }
             }
+            if let check = step.gradientCheck { out += checkSection(check, step: step) }
 
             out += "\nUpdate: \(updateFormula(run.optimizer, symbols))\n"
             if run.optimizer.schedule != nil {
@@ -79,6 +88,112 @@ public enum TraceText {
     }
 
     // MARK: Pieces
+
+    /// Every symbol the trace uses, defined once.
+    static func legend(layers: Int, outputs: Int) -> String {
+        """
+        symbols: x = a⁰ the input, y the target, ŷ = a\(sup(layers)) the output (L = \(layers) layer\(layers == 1 ? "" : "s"), \
+        K = \(outputs) output\(outputs == 1 ? "" : "s"), N samples in the batch);
+          layer l: weights Wˡ (row j holds wˡⱼₖ, from unit k below), biases bˡ, zˡ = Wˡ aˡ⁻¹ + bˡ, aˡ = f(zˡ), f′ its derivative;
+          C the loss, ∇ₐC = ∂C/∂ŷ, δˡ = ∂C/∂zˡ; ⊙ and ⊘ multiply and divide element by element, ᵀ transposes.
+
+        """
+    }
+
+    /// f′(zˡ) as the activation defines it, with its values (softmax: each sample's Jacobian).
+    static func derivativeBlock(_ activation: Activation, layer l: Int, _ values: Matrix, samples: [Int]) -> String {
+        let z = "z\(sup(l))", a = "a\(sup(l))"
+        let formula: String
+        switch activation {
+        case .identity: formula = "1"
+        case .sigmoid: formula = "\(a) ⊙ (1 − \(a))"
+        case .tanh: formula = "1 − (\(a))²"
+        case .relu: formula = "1 where \(z) > 0, else 0"
+        case .leakyRelu: formula = "1 where \(z) > 0, else 0.01"
+        case .zero: formula = "0"
+        case .softmax:
+            let k = Int(Double(values.columns).squareRoot().rounded())
+            var out = "    f′(\(z)): softmax's Jacobian ∂\(a)ⱼ/∂\(z)ₖ = \(a)ⱼ(1[j = k] − \(a)ₖ), per sample\n"
+            for (row, sample) in samples.enumerated() where row < values.rows {
+                out += block("sample \(sample)", Matrix(rows: k, columns: k, elements: values.row(row)), indent: 6)
+            }
+            return out
+        }
+        return block("f′(\(z)) = \(formula)", values, indent: 4)
+    }
+
+    /// ∇ₐC by the loss's own formula.
+    static func outputGradientFormula(_ loss: Loss, outputs: Int) -> String {
+        let perOutput = outputs == 1 ? "" : "(1/K) "
+        switch loss {
+        case .mse: return outputs == 1 ? "2(ŷ − y)" : "(2/K)(ŷ − y)"
+        case .squaredError: return "2(ŷ − y)"
+        case .halfSquaredError: return "ŷ − y"
+        case .binaryCrossEntropy: return "\(perOutput)(ŷ − y) ⊘ (ŷ ⊙ (1 − ŷ))"
+        case .crossEntropy: return "−y ⊘ ŷ (0 where y = 0)"
+        }
+    }
+
+    /// δᴸ as the product of its factors, and what it simplifies to where it does.
+    static func outputDeltaFormula(_ loss: Loss, activation: Activation, layer l: Int, outputs: Int) -> String {
+        let delta = "δ\(sup(l))"
+        switch (loss, activation) {
+        case (.binaryCrossEntropy, _): return "\(delta) = ∇ₐC ⊙ f′(z\(sup(l))) = \(outputs == 1 ? "ŷ − y" : "(ŷ − y)/K")"
+        case (.crossEntropy, _): return "\(delta) = (∂ŷ/∂z\(sup(l)))ᵀ ∇ₐC = ŷ − y"
+        case (_, .softmax): return "\(delta) = (∂ŷ/∂z\(sup(l)))ᵀ ∇ₐC, \(delta)ⱼ = ŷⱼ((∇ₐC)ⱼ − Σₖ (∇ₐC)ₖ ŷₖ)"
+        default: return "\(delta) = ∇ₐC ⊙ f′(z\(sup(l)))"
+        }
+    }
+
+    /// The loss and output pairs whose δᴸ simplifies.
+    static func simplification(_ loss: Loss, layer l: Int, outputs: Int) -> String? {
+        switch loss {
+        case .binaryCrossEntropy:
+            return "sigmoid with binary cross-entropy: f′(z\(sup(l))) = ŷ(1 − ŷ) cancels the denominator of ∇ₐC, "
+                + "so δ\(sup(l)) = \(outputs == 1 ? "ŷ − y" : "(ŷ − y)/K") "
+                + "stays as large as the error however saturated ŷ is; nnlab computes it so, from z\(sup(l))"
+        case .crossEntropy:
+            return "softmax with cross-entropy: the Jacobian times −y ⊘ ŷ is ŷ Σₖ yₖ − y, so δ\(sup(l)) = ŷ − y for a one-hot y; "
+                + "nnlab computes it so, from z\(sup(l))"
+        case .mse, .squaredError, .halfSquaredError:
+            return nil
+        }
+    }
+
+    /// The finite-difference estimates beside backprop's gradients, their
+    /// relative errors (`kink` where the step crosses one), and the verdict.
+    static func checkSection(_ check: GradientCheck, step: TraceStep) -> String {
+        var out = "\nGradient check: g = ∂C/∂θ by backprop, ĝ = [C(θ + h) − C(θ − h)] / 2h with h = ε^(1/3)·max(1, |θ|),\n"
+        out += "  relative error |g − ĝ| / max(|g|, |ĝ|, \(numberText(GradientCheck.floorScale))·max(1, |C|)), ε = 2⁻⁵²\n"
+        func errors(_ values: [Double], _ kinks: [Bool]) -> [String] {
+            zip(values, kinks).map { $1 ? "kink" : String(format: "%.2g", $0) }
+        }
+        for l in check.layers.indices.reversed() {
+            let layer = check.layers[l]
+            out += "  layer \(l + 1)\n"
+            out += block("ĝ for ∂C/∂W\(sup(l + 1))", layer.weights, indent: 4)
+            out += block("relative error", cells: errors(layer.weightErrors.elements, layer.weightKinks),
+                         rows: layer.weightErrors.rows, columns: layer.weightErrors.columns, indent: 6)
+            if let biases = layer.biases, let biasErrors = layer.biasErrors, let kinks = layer.biasKinks {
+                out += block("ĝ for ∂C/∂b\(sup(l + 1))", Matrix([biases]), indent: 4)
+                out += block("relative error", cells: errors(biasErrors, kinks), rows: 1, columns: biasErrors.count, indent: 6)
+            }
+        }
+        let counted = check.entries - check.kinks
+        let largest = String(format: "%.2g", check.largestError)
+        let tolerance = numberText(GradientCheck.tolerance)
+        if !check.loss.isFinite {
+            out += "  not checked: the loss is not finite\n"
+        } else if check.passed {
+            out += "  passed: \(counted) of \(check.entries) gradients within \(tolerance) (largest relative error \(largest))"
+        } else {
+            out += "  FAILED: largest relative error \(largest), above the tolerance \(tolerance)"
+        }
+        if check.loss.isFinite {
+            out += check.kinks == 0 ? "\n" : "; \(check.kinks) not counted: their step moves a relu or leaky_relu z across 0 (a kink)\n"
+        }
+        return out
+    }
 
     private static func parameterUpdate(_ name: String, _ before: Matrix, _ after: Matrix, state: OptimizerState, layer: Int,
                                         bias: Bool, optimizer: OptimizerConfig, symbols: Symbols) -> String {
@@ -192,20 +307,24 @@ public enum TraceText {
 
     /// `label = [ 1  2 ]` with further rows aligned under the first.
     static func block(_ label: String, _ m: Matrix, indent: Int = 2) -> String {
-        let cells = m.elements.map(number)
+        block(label, cells: m.elements.map(number), rows: m.rows, columns: m.columns, indent: indent)
+    }
+
+    /// `block` of cells already written, row by row.
+    static func block(_ label: String, cells: [String], rows: Int, columns: Int, indent: Int = 2) -> String {
         let width = cells.map(\.count).max() ?? 0
         let pad = String(repeating: " ", count: indent)
         let lead = pad + label + " = "
         let continuation = String(repeating: " ", count: lead.count)
         var out = ""
-        for row in 0 ..< m.rows {
-            let values = (0 ..< m.columns).map { j -> String in
-                let cell = cells[row * m.columns + j]
+        for row in 0 ..< rows {
+            let values = (0 ..< columns).map { j -> String in
+                let cell = cells[row * columns + j]
                 return String(repeating: " ", count: width - cell.count) + cell
             }
             out += (row == 0 ? lead : continuation) + "[ " + values.joined(separator: "  ") + " ]\n"
         }
-        if m.rows == 0 { out = lead + "[ ]\n" }
+        if rows == 0 { out = lead + "[ ]\n" }
         return out
     }
 
