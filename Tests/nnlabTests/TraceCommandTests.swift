@@ -71,7 +71,7 @@ final class TraceCommandTests: XCTestCase {
     func testCheck() throws {
         let text = try runTool(["trace", "experiments/exercise-two-layer.json", "--check"], in: packageRoot)
         XCTAssertEqual(text.status, 0, text.stderr)
-        XCTAssert(text.stdout.contains("Gradient check: g = ∂C/∂θ by backprop, ĝ = [C(θ + h) − C(θ − h)] / 2h"), text.stdout)
+        XCTAssert(text.stdout.contains("Gradient check: backprop's g = ∂C/∂θ beside ĝ = [C(θ + h) − C(θ − h)] / 2h,\n"), text.stdout)
         XCTAssert(text.stdout.contains("    ĝ for ∂C/∂W² = [   0.1643340811    0.1653352557 ]"), text.stdout)
         XCTAssert(text.stdout.contains("  passed: 12 of 12 gradients within 1e-5"), text.stdout)
         let json = try runTool(["trace", "experiments/exercise-two-layer.json", "--check", "--format", "json"], in: packageRoot)

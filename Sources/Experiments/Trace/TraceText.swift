@@ -92,10 +92,12 @@ public enum TraceText {
     /// Every symbol the trace uses, defined once.
     static func legend(layers: Int, outputs: Int) -> String {
         """
-        symbols: x = a⁰ the input, y the target, ŷ = a\(sup(layers)) the output (L = \(layers) layer\(layers == 1 ? "" : "s"), \
-        K = \(outputs) output\(outputs == 1 ? "" : "s"), N samples in the batch);
-          layer l: weights Wˡ (row j holds wˡⱼₖ, from unit k below), biases bˡ, zˡ = Wˡ aˡ⁻¹ + bˡ, aˡ = f(zˡ), f′ its derivative;
-          C the loss, ∇ₐC = ∂C/∂ŷ, δˡ = ∂C/∂zˡ; ⊙ and ⊘ multiply and divide element by element, ᵀ transposes.
+        symbols: x = a⁰ the input, y the target, ŷ = a\(sup(layers)) the output;
+          L = \(layers) layer\(layers == 1 ? "" : "s"), K = \(outputs) output\(outputs == 1 ? "" : "s"), N samples in the batch;
+          layer l: weights Wˡ (wˡⱼₖ from unit k below into unit j), biases bˡ,
+          zˡ = Wˡ aˡ⁻¹ + bˡ, aˡ = f(zˡ), f′ the derivative of f;
+          C the loss, ∇ₐC = ∂C/∂ŷ, δˡ = ∂C/∂zˡ;
+          ⊙ and ⊘ multiply and divide element by element, ᵀ transposes.
 
         """
     }
@@ -149,12 +151,12 @@ public enum TraceText {
     static func simplification(_ loss: Loss, layer l: Int, outputs: Int) -> String? {
         switch loss {
         case .binaryCrossEntropy:
-            return "sigmoid with binary cross-entropy: f′(z\(sup(l))) = ŷ(1 − ŷ) cancels the denominator of ∇ₐC, "
-                + "so δ\(sup(l)) = \(outputs == 1 ? "ŷ − y" : "(ŷ − y)/K") "
-                + "stays as large as the error however saturated ŷ is; nnlab computes it so, from z\(sup(l))"
+            return "sigmoid with binary cross-entropy: f′(z\(sup(l))) = ŷ(1 − ŷ) cancels the denominator of ∇ₐC,\n"
+                + "     so δ\(sup(l)) = \(outputs == 1 ? "ŷ − y" : "(ŷ − y)/K") stays as large as the error however saturated ŷ is;\n"
+                + "     nnlab computes it so, from z\(sup(l))"
         case .crossEntropy:
-            return "softmax with cross-entropy: the Jacobian times −y ⊘ ŷ is ŷ Σₖ yₖ − y, so δ\(sup(l)) = ŷ − y for a one-hot y; "
-                + "nnlab computes it so, from z\(sup(l))"
+            return "softmax with cross-entropy: the Jacobian times −y ⊘ ŷ is ŷ Σₖ yₖ − y,\n"
+                + "     so δ\(sup(l)) = ŷ − y for a one-hot y; nnlab computes it so, from z\(sup(l))"
         case .mse, .squaredError, .halfSquaredError:
             return nil
         }
@@ -163,8 +165,8 @@ public enum TraceText {
     /// The finite-difference estimates beside backprop's gradients, their
     /// relative errors (`kink` where the step crosses one), and the verdict.
     static func checkSection(_ check: GradientCheck, step: TraceStep) -> String {
-        var out = "\nGradient check: g = ∂C/∂θ by backprop, ĝ = [C(θ + h) − C(θ − h)] / 2h with h = ε^(1/3)·max(1, |θ|),\n"
-        out += "  relative error |g − ĝ| / max(|g|, |ĝ|, \(numberText(GradientCheck.floorScale))·max(1, |C|)), ε = 2⁻⁵²\n"
+        var out = "\nGradient check: backprop's g = ∂C/∂θ beside ĝ = [C(θ + h) − C(θ − h)] / 2h,\n"
+        out += "  h = ε^(1/3)·max(1, |θ|) (ε = 2⁻⁵²), relative error |g − ĝ| / max(|g|, |ĝ|, \(numberText(GradientCheck.floorScale))·max(1, |C|))\n"
         func errors(_ values: [Double], _ kinks: [Bool]) -> [String] {
             zip(values, kinks).map { $1 ? "kink" : String(format: "%.2g", $0) }
         }
