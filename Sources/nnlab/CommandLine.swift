@@ -7,7 +7,7 @@ let version = "0.2.0"
 enum ExitStatus: Int32 {
     /// Success; diverged runs are results, not failures.
     case success = 0
-    /// A run or file could not be written.
+    /// A run or file could not be written; also `trace --check` finding a gradient off.
     case writeFailure = 1
     /// Invalid input or usage.
     case invalidInput = 2
