@@ -77,13 +77,15 @@ final class ExportCommandTests: XCTestCase {
         let text = String(decoding: try read("out/table.csv"), as: UTF8.self)
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
         XCTAssertEqual(lines[0], "experiment,run,training.batch_size,optimizer,optimizer.learning_rate,model.activation,seed,status,"
-                       + "epoch,train_loss,validation_loss,train_accuracy,validation_accuracy,learning_rate,grad_norm_1,grad_norm_2,grad_norm_3")
+                       + "epoch,train_loss,validation_loss,train_accuracy,validation_accuracy,learning_rate,grad_norm_1,grad_norm_2,grad_norm_3,"
+                       + "dead_1,dead_2,dead_3,saturated_1,saturated_2,saturated_3")
         XCTAssertEqual(lines.count, rows + 2, "a header, a row per run and epoch, a final line end")
         XCTAssert(lines[1].hasPrefix("fit,\"batch_size=8,optimizer=sgd,seed=0\",8,sgd,,,0,completed,0,"), String(lines[1]))
         XCTAssert(lines.contains { $0.hasPrefix("fit,\"batch_size=full,optimizer=adam,seed=0\",full,adam,,,0,completed,8,") })
         let small = lines.first { $0.hasPrefix("small,\"learning_rate=0.05,activation=relu,seed=1\"") }
         XCTAssert(small?.hasPrefix("small,\"learning_rate=0.05,activation=relu,seed=1\",,,0.05,relu,1,completed,0,") == true, "\(small ?? "")")
-        XCTAssert(small?.hasSuffix(",,,,") == true, "epoch 0: no learning rate, no gradient norms, no third layer: \(small ?? "")")
+        XCTAssert(small?.hasSuffix(",,,,,0,,,,0,") == true,
+                  "epoch 0: no learning rate nor gradient norms; the relu layer's dead and the sigmoid output's saturated fractions; no third layer: \(small ?? "")")
         XCTAssert(lines.contains { $0.hasPrefix("small,\"learning_rate=1000,activation=relu,seed=0\",,,1000,relu,0,diverged,1,") })
 
         let again = try runTool(["export", "table", "out"], in: folder)
