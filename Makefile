@@ -8,14 +8,21 @@ EXPERIMENTS ?= experiments
 # multiply-add (the compiler's default x86-64 target has SSE2 only, a quarter
 # of the width): -target-cpu as clang resolves -march=native, with -D NNLAB_FMA
 # and -D NNLAB_AVX512 when the CPU has them (Sources/NeuralNetwork/MatrixKernels.swift).
-# `make build TUNE=` builds for the default target: portable, slower, and with
-# results that may differ from a tuned build's in the last bits.
+# arm64 always has fused multiply-add (clang defines __ARM_FEATURE_FMA), and
+# the kernels take the fused path on arm64 in any build, so that arm64 and x86
+# builds with FMA give the same bytes (docs/cluster.md).
+# `make build TUNE=` builds for the default target: on x86-64 portable, slower,
+# and with results that may differ from a tuned build's in the last bits.
 CLANG ?= $(dir $(shell command -v $(SWIFT)))clang
 NATIVE_CPU := $(shell $(CLANG) -march=native -### -c -x c /dev/null 2>&1 | sed -n 's/.*"-target-cpu" "\([^"]*\)".*/\1/p')
 NATIVE_MACROS := $(shell $(CLANG) -march=native -dM -E -x c /dev/null 2>/dev/null)
+NATIVE_FMA := $(or $(findstring __FMA__,$(NATIVE_MACROS)),$(findstring __ARM_FEATURE_FMA,$(NATIVE_MACROS)))
 TUNE ?= $(if $(NATIVE_CPU),-Xswiftc -target-cpu -Xswiftc $(NATIVE_CPU)) \
-	$(if $(findstring __FMA__,$(NATIVE_MACROS)),-Xswiftc -DNNLAB_FMA) \
+	$(if $(NATIVE_FMA),-Xswiftc -DNNLAB_FMA) \
 	$(if $(findstring __AVX512F__,$(NATIVE_MACROS)),-Xswiftc -DNNLAB_AVX512)
+# The second x86-64 target the cross-CPU pass of `make test` builds for: a
+# CPU with AVX2 and FMA (Haswell, 2013), whatever this machine's CPU is.
+CROSS_TUNE = -Xswiftc -target-cpu -Xswiftc haswell -Xswiftc -DNNLAB_FMA
 
 .PHONY: build run test bench clean screenshots tour
 
@@ -27,12 +34,15 @@ build:
 run: build
 	.build/release/nnlab run $(EXPERIMENTS)
 
-## test: two passes, each a build and every test: the debug pass (a debug
-## build without warnings); then, when TUNE is set (clang names this machine's
-## CPU, as it almost always does), the tuned pass on a build with TUNE, so that
-## the kernel paths `make run` and `make bench` take (fused multiply-add,
-## AVX-512) are tested too. scripts/quiet-test prints only failures and each
-## pass's closing lines; the whole output is in .build-logs/.
+## test: the debug pass (a debug build without warnings, every test); then,
+## when TUNE is set (clang names this machine's CPU, as it almost always does),
+## the tuned pass on a build with TUNE, so that the kernel paths `make run` and
+## `make bench` take (fused multiply-add, AVX-512) are tested too; then, on an
+## x86-64 CPU with AVX2 and FMA, the cross-CPU pass: experiments/ trained by a
+## release build for this CPU and one for haswell, whole and as shards split
+## between the two, must give the same bytes (scripts/cross-cpu-check).
+## scripts/quiet-test prints only failures and each pass's closing lines; the
+## whole output is in .build-logs/.
 QUIET = scripts/quiet-test
 test:
 	@echo "debug pass: building (the first build takes a few minutes) and running every test"
@@ -42,6 +52,12 @@ ifneq ($(strip $(TUNE)),)
 	@echo "tuned pass: building for this CPU ($(NATIVE_CPU)) and running every test"
 	@$(QUIET) tuned build $(SWIFT) build --build-tests --scratch-path .build-tuned $(STRICT) $(TUNE)
 	@$(QUIET) tuned test $(SWIFT) test --skip-build --scratch-path .build-tuned --disable-swift-testing
+endif
+ifneq ($(and $(findstring __AVX2__,$(NATIVE_MACROS)),$(findstring __FMA__,$(NATIVE_MACROS))),)
+	@echo "cross-CPU pass: release builds for this CPU ($(NATIVE_CPU)) and for haswell give the same results"
+	@$(QUIET) cross-native build $(SWIFT) build -c release $(STRICT) $(TUNE) --product nnlab
+	@$(QUIET) cross-haswell build $(SWIFT) build -c release --scratch-path .build-haswell $(STRICT) $(CROSS_TUNE) --product nnlab
+	@scripts/cross-cpu-check .build/release/nnlab .build-haswell/release/nnlab
 endif
 
 ## bench: time per training step on the workloads of SPEC §8 (release build);
@@ -62,4 +78,4 @@ tour:
 
 ## clean: remove build products (results/ is kept)
 clean:
-	rm -rf .build .build-tuned
+	rm -rf .build .build-tuned .build-haswell

@@ -149,6 +149,7 @@ public enum ExperimentLoader {
                 for seed in grid.seeds {
                     runs.append(ExperimentOutline.Run(name: grid.runName(choice: choice, seed: seed),
                                                       labels: grid.axes.indices.map { grid.axes[$0].labels[choice[$0]] },
+                                                      values: grid.axes.indices.map { grid.axes[$0].values[choice[$0]] },
                                                       seed: seed, point: trainings.count))
                 }
                 trainings.append(training)
@@ -338,7 +339,7 @@ public enum ExperimentLoader {
                             "expected letters, digits, \".\", \"_\" and \"-\" only (no \"..\"), found \(foundText(node))")
         } else if ResultsTree.isReserved(name) {
             root.sink.error(at: node.location, "name",
-                            "\"\(name)\" is the name of a file of the results folder; choose another name")
+                            "\"\(name)\" is the name of a file or folder of the results folder itself; choose another name")
         } else if name.count > 100 {
             root.sink.error(at: node.location, "name", "expected at most 100 characters, found \(name.count)")
         } else {

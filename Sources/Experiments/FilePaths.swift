@@ -27,7 +27,7 @@ func normalizedPath(_ path: String) -> String {
 }
 
 /// `path` made absolute against the current folder, with "." and ".." resolved as text.
-func absolutePath(_ path: String) -> String {
+public func absolutePath(_ path: String) -> String {
     normalizedPath(path.hasPrefix("/") ? path : joinFilePath(FileManager.default.currentDirectoryPath, path))
 }
 
@@ -38,4 +38,12 @@ func relativePath(from: String, to: String) -> String {
     while common < a.count && common < b.count && a[common] == b[common] { common += 1 }
     let ups = Array(repeating: "..", count: a.count - common)
     return (ups + b[common...].map(String.init)).joined(separator: "/")
+}
+
+/// A word as a POSIX shell reads it back: as it is when it is plain, else in single quotes.
+public func shellQuoted(_ word: String) -> String {
+    let plain = !word.isEmpty && word.unicodeScalars.allSatisfy {
+        $0.isASCII && (CharacterSet.alphanumerics.contains($0) || "-_./=:,+@%".unicodeScalars.contains($0))
+    }
+    return plain ? word : "'" + word.replacingOccurrences(of: "'", with: "'\\''") + "'"
 }

@@ -8,11 +8,14 @@ public struct RunnerOptions: Sendable {
     public var jobs: Int
     /// Train every run anew instead of resuming.
     public var fresh: Bool
+    /// Train only this shard's runs, and write none of the experiments' shared files.
+    public var shard: Shard?
 
-    public init(output: String, jobs: Int, fresh: Bool) {
+    public init(output: String, jobs: Int, fresh: Bool, shard: Shard? = nil) {
         self.output = output
         self.jobs = jobs
         self.fresh = fresh
+        self.shard = shard
     }
 }
 
@@ -83,6 +86,13 @@ public struct RunnerOutcome: Sendable {
 /// then `config.json`, each atomically; a run is finished once its config is
 /// there. Interrupted (Ctrl-C) or failed, the stage leaves every finished run
 /// whole and no other run marked finished.
+///
+/// A shard (`RunnerOptions.shard`) plans and trains only its own runs, writes
+/// no experiment copy, summary or report, and ends — finished, interrupted or
+/// failed — by writing its `ShardRecord`: the copy it ran and the digests of
+/// its finished runs, from which `nnlab merge` publishes. Records of another
+/// version of the experiment are removed when a shard starts; an unsharded
+/// run removes every record, since it takes the whole experiment over.
 public final class Runner: @unchecked Sendable {
     private let experiments: [Experiment]
     private let options: RunnerOptions
@@ -93,6 +103,8 @@ public final class Runner: @unchecked Sendable {
     private var done = 0
     private var diverged = 0
     private var timings: [String: [String: Double]] = [:]
+    /// The SHA-256 of each config.json written, by experiment folder path and run name.
+    private var writtenConfigs: [String: [String: String]] = [:]
     private var reproductions: [Reproduction] = []
 
     public init(experiments: [Experiment], options: RunnerOptions, cache: CSVCache = CSVCache()) {
@@ -116,10 +128,24 @@ public final class Runner: @unchecked Sendable {
             try ResultFiles.makeFolder(folder.runs)
         }
         let onDisk = folders.map { RunsOnDisk.read($0, digests: !options.fresh) }
-        let plan = RunPlan.make(experiments, onDisk: onDisk, tree: tree, fresh: options.fresh)
+        let plan = RunPlan.make(experiments, onDisk: onDisk, tree: tree, fresh: options.fresh, shard: options.shard)
+        var recordedSeconds: [[String: Double]] = Array(repeating: [:], count: experiments.count)
         for (e, experiment) in experiments.enumerated() where experiment.reproduces == nil {
             for name in plan.outdatedConfigs[e] { unlink(folders[e].run(name).config) }
-            try ExperimentCopy.write(experiment, to: folders[e])
+            if options.shard == nil {
+                ShardRecord.removeAll(in: folders[e])
+                try ExperimentCopy.write(experiment, to: folders[e])
+                continue
+            }
+            for record in ShardRecord.readAll(folders[e]) {
+                guard record.experiment == experiment.source else {
+                    ShardRecord.remove(record.shard.name, in: folders[e])
+                    continue
+                }
+                for run in record.runs {
+                    if let digest = run.configDigest, let seconds = run.seconds { recordedSeconds[e][run.name + "\n" + digest] = seconds }
+                }
+            }
         }
         done = plan.reused
         events(.planned(total: plan.total, resumed: plan.reused))
@@ -136,12 +162,36 @@ public final class Runner: @unchecked Sendable {
         }
         lock.lock()
         defer { lock.unlock() }
+        if let shard = options.shard {
+            do {
+                try writeRecords(of: shard, plan: plan, onDisk: onDisk, recordedSeconds: recordedSeconds)
+            } catch {
+                failure = failure ?? error
+            }
+        }
         if let failure { throw failure }
         return RunnerOutcome(total: plan.total, trained: done - plan.reused, resumed: plan.reused, diverged: diverged,
                              interrupted: done < plan.total && cancelled(),
                              folders: self.folders,
                              timings: timings, staleRuns: plan.staleFolders.joined().count,
                              reproductions: reproductions.sorted { $0.folder < $1.folder })
+    }
+
+    /// Writes the shard's record in each experiment it owns runs of (under `lock`).
+    private func writeRecords(of shard: Shard, plan: RunPlan, onDisk: [RunsOnDisk],
+                              recordedSeconds: [[String: Double]]) throws(WriteError) {
+        for (e, experiment) in experiments.enumerated() where experiment.reproduces == nil {
+            let folder = tree.experiment(experiment.name)
+            let reused = Set(plan.finished[e])
+            var runs: [ShardRecord.Run] = []
+            for (r, run) in experiment.runs.enumerated() where shard.owns(plan.firstGlobalIndex[e] + r) {
+                let digest = writtenConfigs[folder.path]?[run.name] ?? (reused.contains(run.name) ? onDisk[e].finishedConfigs[run.name] : nil)
+                let seconds = timings[folder.path]?[run.name] ?? digest.flatMap { recordedSeconds[e][run.name + "\n" + $0] }
+                runs.append(ShardRecord.Run(name: run.name, globalIndex: plan.firstGlobalIndex[e] + r, configDigest: digest, seconds: seconds))
+            }
+            guard !runs.isEmpty else { continue }
+            try ShardRecord(shard: shard, experiment: experiment.source, runs: runs).write(to: folder)
+        }
     }
 
     /// Trains one run and writes its folder; nothing when the user interrupted it.
@@ -159,7 +209,7 @@ public final class Runner: @unchecked Sendable {
         guard let result else { return }
         let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         let runFolder = experiment.reproduces == nil ? folder.run(run.name) : folder.reproduction(run.name)
-        try write(run, result, to: runFolder)
+        let digest = try write(run, result, to: runFolder)
         let reproduction = experiment.reproduces.map { compare(runFolder, with: folder.run($0)) }
         let status = RunSummary(run: run, curve: result.curve).status
         lock.lock()
@@ -167,6 +217,7 @@ public final class Runner: @unchecked Sendable {
         done += 1
         if status == .diverged { diverged += 1 }
         timings[folder.path, default: [:]][run.name] = elapsed
+        writtenConfigs[folder.path, default: [:]][run.name] = digest
         if let reproduction { reproductions.append(reproduction) }
         events(.finished(RunProgress(experiment: run.experiment, run: run.name, status: status, epochs: result.curve.count - 1,
                                      seconds: elapsed, done: done, total: total, diverged: diverged)))
@@ -174,12 +225,15 @@ public final class Runner: @unchecked Sendable {
 
     /// A run's own files: the curve and the model first, its config last (the
     /// mark of a finished run). Temporary files a killed writer left are removed first.
-    private func write(_ run: RunConfig, _ result: TrainingResult, to folder: RunFolder) throws(WriteError) {
+    /// Returns the SHA-256 of the config (a shard's claim on the run; empty unsharded).
+    private func write(_ run: RunConfig, _ result: TrainingResult, to folder: RunFolder) throws(WriteError) -> String {
         unlink(folder.config)
         ResultFiles.removeTemporaryFiles(in: folder.path)
         try CurveFile.write(result.curve, layers: run.model.layers.count, to: folder)
         try ModelFile.write(result.network, to: folder)
-        try ConfigFile.write(ConfigFile.text(run, in: folder), to: folder)
+        let config = ConfigFile.text(run, in: folder)
+        try ConfigFile.write(config, to: folder)
+        return options.shard == nil ? "" : SHA256.hex(Data(config.utf8))
     }
 
     private func compare(_ reproduced: RunFolder, with original: RunFolder) -> Reproduction {

@@ -336,10 +336,11 @@ private struct UsualWithDecay: LoopChoices {
     var smallWeight2: Bool { true }
 }
 
-/// a·b + c: fused (one rounding) with `-D NNLAB_FMA`, else a multiplication and an addition.
+/// a·b + c: fused (one rounding) with `-D NNLAB_FMA` and on arm64 (see the
+/// kernels' `multiplyAdd`), else a multiplication and an addition.
 @inline(__always)
 private func multiplyAdd(_ a: Adam.Vector, _ b: Adam.Vector, _ c: Adam.Vector) -> Adam.Vector {
-    #if NNLAB_FMA
+    #if NNLAB_FMA || arch(arm64)
     c.addingProduct(a, b)
     #else
     a * b + c

@@ -269,10 +269,22 @@ private struct Operands {
 }
 
 /// acc += x·y: fused into one rounding in builds for a CPU with fused
-/// multiply-add (`-D NNLAB_FMA`), else a multiplication then an addition.
+/// multiply-add (`-D NNLAB_FMA`, and every arm64 build), else a
+/// multiplication then an addition.
+///
+/// Why every arm64 build: arm64 (ARMv8-A) always has fused multiply-add
+/// (FMLA, lane by lane, one rounding: the IEEE 754 fusedMultiplyAdd that
+/// x86's VFMADD computes too), so no arm64 CPU needs the unfused path. With
+/// it, an arm64 build sums every product in the same order as an x86 build
+/// with FMA — the order is this code's (p = 0, 1, …, k − 1 per element,
+/// whatever the vector width), not the hardware's — and rounds each term
+/// the same way, so shards trained on Graviton or Apple silicon give the bytes
+/// of shards trained on AVX2 or AVX-512. (Reasoned, not measured: no arm64
+/// machine was at hand. The C library's exp, log1p, tanh and pow, which
+/// sigmoid, tanh and the losses call, are the system's: see docs/cluster.md.)
 @inline(__always)
 func multiplyAdd<V: SIMD>(_ acc: inout V, _ x: V, _ y: V) where V.Scalar == Double {
-    #if NNLAB_FMA
+    #if NNLAB_FMA || arch(arm64)
     acc.addProduct(x, y)
     #else
     acc += x * y
@@ -282,7 +294,7 @@ func multiplyAdd<V: SIMD>(_ acc: inout V, _ x: V, _ y: V) where V.Scalar == Doub
 /// The scalar `multiplyAdd`.
 @inline(__always)
 func multiplyAdd(_ acc: inout Double, _ x: Double, _ y: Double) {
-    #if NNLAB_FMA
+    #if NNLAB_FMA || arch(arm64)
     acc.addProduct(x, y)
     #else
     acc += x * y
@@ -291,9 +303,9 @@ func multiplyAdd(_ acc: inout Double, _ x: Double, _ y: Double) {
 
 /// How the kernels were compiled, for benchmarks to report.
 public enum KernelBuild {
-    /// Whether products use fused multiply-add (`-D NNLAB_FMA`).
+    /// Whether products use fused multiply-add (`-D NNLAB_FMA`, or arm64).
     public static var fusedMultiplyAdd: Bool {
-        #if NNLAB_FMA
+        #if NNLAB_FMA || arch(arm64)
         return true
         #else
         return false

@@ -61,6 +61,7 @@ enum UsageError: Error, Equatable {
     case invalidValue(option: String, value: String, expected: String, command: String)
     case tooManyArguments(String, command: String)
     case missingArgument(String, command: String)
+    case invalidArgument(String, name: String, expected: String, suggestion: String?, command: String)
 
     /// The text shown after "nnlab: error: ".
     var message: String {
@@ -79,6 +80,8 @@ enum UsageError: Error, Equatable {
             return "unexpected argument '\(argument)'"
         case .missingArgument(let name, _):
             return "missing argument \(name)"
+        case .invalidArgument(let argument, let name, let expected, let suggestion, _):
+            return "\(name): expected \(expected), found '\(argument)'" + (suggestion.map { "; did you mean '\($0)'?" } ?? "")
         }
     }
 
@@ -87,7 +90,8 @@ enum UsageError: Error, Equatable {
         switch self {
         case .unknownCommand: return nil
         case .unknownOption(_, let command, _), .missingValue(_, _, let command), .flagWithValue(_, let command),
-             .invalidValue(_, _, _, let command), .tooManyArguments(_, let command), .missingArgument(_, let command):
+             .invalidValue(_, _, _, let command), .tooManyArguments(_, let command), .missingArgument(_, let command),
+             .invalidArgument(_, _, _, _, let command):
             return command
         }
     }

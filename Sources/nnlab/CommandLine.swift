@@ -7,12 +7,14 @@ let version = "0.2.0"
 enum ExitStatus: Int32 {
     /// Success; diverged runs are results, not failures.
     case success = 0
-    /// A run or file could not be written.
+    /// A run or file could not be written; also `trace --check` finding a gradient off.
     case writeFailure = 1
     /// Invalid input or usage.
     case invalidInput = 2
     /// Ctrl-C: finished runs were kept (128 + SIGINT, as shells report it).
     case interrupted = 130
+    /// SIGTERM (scancel, a time limit): finished runs were kept (128 + SIGTERM).
+    case terminated = 143
 }
 
 /// A command and the function that carries it out.
@@ -27,7 +29,10 @@ let commands = [
     Command(spec: checkSpec, run: runCheck),
     Command(spec: traceSpec, run: runTrace),
     Command(spec: reportSpec, run: runReport),
+    Command(spec: mergeSpec, run: runMerge),
+    Command(spec: slurmSpec, run: runSlurm),
     Command(spec: lrFindSpec, run: runLRFind),
+    Command(spec: exportSpec, run: runExport),
     Command(spec: initSpec, run: runInit),
 ]
 

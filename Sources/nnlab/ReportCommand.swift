@@ -11,33 +11,49 @@ let reportSpec = CommandSpec(
 /// `nnlab report [DIR ...]`: publishes each experiment folder from what is on
 /// disk (the same publish as `nnlab run`'s), partial results too.
 func runReport(_ arguments: ParsedArguments) -> ExitStatus {
-    var folders: [ExperimentFolder] = []
-    for path in arguments.positional.isEmpty ? ["results"] : arguments.positional {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else {
-            printError("\(path): error: no such results folder\n")
-            return .invalidInput
-        }
-        let folder = ExperimentFolder(path: path)
-        if folder.exists {
-            folders.append(folder)
-            continue
-        }
-        let found = ResultsTree(root: path).experimentFolders()
-        guard !found.isEmpty else {
-            printError("\(path): error: no experiment results here (no experiment.json, nor */experiment.json); run 'nnlab run' first\n")
-            return .invalidInput
-        }
-        folders += found
-    }
+    guard let folders = experimentFolders(arguments.positional) else { return .invalidInput }
     do {
         for experiment in try Publisher.publish(folders) {
             print("\(experiment.folder.reportHTML): \(experiment.summaryLine)")
         }
     } catch {
-        printError("\(error)\n")
-        if case .unreadable = error { return .invalidInput }
-        return .writeFailure
+        return failure(error)
     }
     return .success
+}
+
+/// The experiment folders that `paths` name: each path an experiment's folder
+/// (with an experiment copy or shard records), or a results folder of them
+/// (default: results/); nil, with the error printed, when one names neither.
+func experimentFolders(_ paths: [String]) -> [ExperimentFolder]? {
+    var folders: [ExperimentFolder] = []
+    for path in paths.isEmpty ? ["results"] : paths {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else {
+            printError("\(path): error: no such results folder\n")
+            return nil
+        }
+        let folder = ExperimentFolder(path: path)
+        if folder.isPublishable {
+            if !folders.contains(folder) { folders.append(folder) }
+            continue
+        }
+        let found = ResultsTree(root: path).experimentFolders()
+        guard !found.isEmpty else {
+            printError("\(path): error: no experiment results here (no experiment.json, nor */experiment.json, nor shard records); run 'nnlab run' first\n")
+            return nil
+        }
+        folders += found.filter { !folders.contains($0) }
+    }
+    return folders
+}
+
+/// Prints a publishing error; its exit status: 2 for results that cannot be
+/// read as they are, 1 for a file that cannot be written.
+func failure(_ error: PublishError) -> ExitStatus {
+    printError("\(error)\n")
+    switch error {
+    case .unreadable, .mixedShards: return .invalidInput
+    case .write: return .writeFailure
+    }
 }

@@ -12,13 +12,18 @@ let runSpec = CommandSpec(
         OptionSpec(name: "--output", valueName: "DIR", help: "Where results go (default: results/)."),
         OptionSpec(name: "--fresh", valueName: nil, help: "Train every run anew instead of resuming finished ones."),
         OptionSpec(name: "--quiet", valueName: nil, help: "Print nothing but errors."),
+        OptionSpec(name: "--shard", valueName: "K/N", help: "Train only shard K of N (run i of all runs goes to shard i mod N); 'auto': from a Slurm array task or a Kubernetes Indexed Job."),
+        OptionSpec(name: "--shards", valueName: "N", help: "The number of shards for --shard auto in a Kubernetes Indexed Job (its completions)."),
     ],
     discussion: """
         Every file is validated before anything runs; an invalid file stops the command
         with exit status 2 and nothing written. Runs finished earlier with the same
         resolved config are reused. Ctrl-C stops cleanly: finished runs are kept and the
-        next 'nnlab run' resumes. Exit status: 0 success (diverged runs are results),
-        1 a result could not be written, 2 invalid input, 130 interrupted.
+        next 'nnlab run' resumes (SIGTERM, as Slurm sends on scancel, stops the same way).
+        A shard writes only its own runs and its record in <experiment>/shards/;
+        'nnlab merge' publishes once the shards are done. Exit status: 0 success
+        (diverged runs are results), 1 a result could not be written, 2 invalid input,
+        130 interrupted (143 terminated).
         """)
 
 /// `nnlab run [PATH ...] [--jobs N] [--output DIR] [--fresh] [--quiet]`.
@@ -35,6 +40,25 @@ func runRun(_ arguments: ParsedArguments) -> ExitStatus {
         return report(.invalidValue(option: "--output", value: output, expected: "a folder", command: "run"))
     }
     let quiet = arguments.flags.contains("--quiet")
+    var shard: Shard?
+    if let text = arguments.values["--shard"] {
+        var shards: Int?
+        if let count = arguments.values["--shards"] {
+            guard let n = Int(count), n >= 1, n <= Shard.maximumCount else {
+                return report(.invalidValue(option: "--shards", value: count, expected: "a whole number from 1 to \(Shard.maximumCount)", command: "run"))
+            }
+            shards = n
+        }
+        do {
+            shard = try Shard.parse(text, shards: shards, environment: ProcessInfo.processInfo.environment)
+        } catch {
+            printError("nnlab: error: \(error.message)\nUsage: \(runSpec.usage)\n")
+            return .invalidInput
+        }
+    } else if arguments.values["--shards"] != nil {
+        printError("nnlab: error: --shards needs --shard auto (it gives the number of shards of a Kubernetes Indexed Job)\nUsage: \(runSpec.usage)\n")
+        return .invalidInput
+    }
     guard let experiments = loadExperiments(arguments.positional.isEmpty ? ["experiments"] : arguments.positional, jobs: jobs) else {
         return .invalidInput
     }
@@ -42,18 +66,21 @@ func runRun(_ arguments: ParsedArguments) -> ExitStatus {
     let interrupt = Interrupt()
     interrupt.install()
     let progress = ProgressDisplay(quiet: quiet)
-    let runner = Runner(experiments: experiments, options: RunnerOptions(output: output, jobs: jobs, fresh: arguments.flags.contains("--fresh")))
+    let runner = Runner(experiments: experiments, options: RunnerOptions(output: output, jobs: jobs, fresh: arguments.flags.contains("--fresh"), shard: shard))
     let outcome: RunnerOutcome
     do {
         outcome = try runner.run(events: { progress.handle($0) }, cancelled: { interrupt.happened })
     } catch {
         progress.finish()
         printError("nnlab: error: \(error)\n")
-        // What finished is still published, as far as the disk lets it.
-        _ = try? Publisher.publish(runner.folders)
+        // What finished is still published, as far as the disk lets it (a shard publishes nothing).
+        if shard == nil { _ = try? Publisher.publish(runner.folders) }
         return .writeFailure
     }
     progress.finish()
+    if let shard {
+        return finishShard(shard, outcome, arguments: arguments, interrupt: interrupt, quiet: quiet, elapsed: progress.elapsed)
+    }
     for reproduction in outcome.reproductions where !quiet {
         print(reproductionLine(reproduction))
     }
@@ -69,8 +96,8 @@ func runRun(_ arguments: ParsedArguments) -> ExitStatus {
     if outcome.interrupted {
         let folders = outcome.folders.map { $0.path + "/" }.joined(separator: ", ")
         let partial = folders.isEmpty ? "" : "; partial results published in \(folders)"
-        printError("interrupted: \(outcome.resumed + outcome.trained) of \(count(outcome.total, "run")) finished and kept\(partial); \(resumeHint(arguments))\n")
-        return .interrupted
+        printError("\(interrupt.verb): \(outcome.resumed + outcome.trained) of \(count(outcome.total, "run")) finished and kept\(partial); \(resumeHint(arguments))\n")
+        return interrupt.status
     }
     if !quiet && !outcome.folders.isEmpty {
         var parts = ["\(outcome.trained) trained"]
@@ -85,17 +112,28 @@ func runRun(_ arguments: ParsedArguments) -> ExitStatus {
     return .success
 }
 
+/// The end of a shard's run: its own runs are on disk and its record written; nothing is published.
+func finishShard(_ shard: Shard, _ outcome: RunnerOutcome, arguments: ParsedArguments, interrupt: Interrupt,
+                 quiet: Bool, elapsed: Double) -> ExitStatus {
+    let merge = "nnlab merge " + outcome.folders.map { shellQuoted($0.path) }.joined(separator: " ")
+    if outcome.interrupted {
+        printError("\(interrupt.verb): \(shard): \(outcome.resumed + outcome.trained) of its \(count(outcome.total, "run")) finished and kept; \(resumeHint(arguments))\n")
+        return interrupt.status
+    }
+    if !quiet {
+        var parts = ["\(outcome.trained) trained"]
+        if outcome.resumed > 0 { parts.append("\(outcome.resumed) already done") }
+        if outcome.diverged > 0 { parts.append("\(outcome.diverged) diverged") }
+        print("\(shard): \(count(outcome.total, "run")) (\(parts.joined(separator: ", "))) in \(clock(elapsed)); when every shard is done: \(merge)")
+    }
+    return .success
+}
+
 /// The command that resumes an interrupted run: this one, without `--fresh`.
 func resumeHint(_ arguments: ParsedArguments) -> String {
     guard arguments.flags.contains("--fresh") else { return "run the same command again to resume" }
     let words = CommandLine.arguments.dropFirst().filter { $0 != "--fresh" }.map(shellQuoted)
     return "run 'nnlab \(words.joined(separator: " "))' (without --fresh) to resume"
-}
-
-/// A word as a POSIX shell reads it back: as it is when it is plain, else in single quotes.
-func shellQuoted(_ word: String) -> String {
-    let plain = !word.isEmpty && word.unicodeScalars.allSatisfy { $0.isASCII && (CharacterSet.alphanumerics.contains($0) || "-_./=:,+@%".unicodeScalars.contains($0)) }
-    return plain ? word : "'" + word.replacingOccurrences(of: "'", with: "'\\''") + "'"
 }
 
 /// `reproduced learning_rate=0.1,seed=0 in results/x/reproduced/…/: identical to results/x/runs/…/`.
@@ -149,12 +187,16 @@ func loadExperiments(_ paths: [String], jobs: Int? = nil) -> [Experiment]? {
     return experiments
 }
 
-/// Ctrl-C: the first one asks the runner to stop after the current epochs; a
-/// second one exits at once (files are written atomically, so none is half-written).
+/// Ctrl-C (SIGINT), or SIGTERM (what Slurm's scancel and time limit and
+/// Kubernetes send first): the first one asks the runner to stop after the
+/// current epochs; a second one exits at once (files are written atomically,
+/// so none is half-written).
 final class Interrupt: @unchecked Sendable {
     private let lock = NSLock()
     private var count = 0
-    private var source: DispatchSourceSignal?
+    /// The first signal received.
+    private var first: Int32?
+    private var sources: [DispatchSourceSignal] = []
 
     var happened: Bool {
         lock.lock()
@@ -162,19 +204,34 @@ final class Interrupt: @unchecked Sendable {
         return count > 0
     }
 
+    /// 130 after SIGINT, 143 after SIGTERM (128 + the signal, as shells report it).
+    var status: ExitStatus {
+        lock.lock()
+        defer { lock.unlock() }
+        return first == SIGTERM ? .terminated : .interrupted
+    }
+
+    /// How the stop is told: "interrupted" or "terminated".
+    var verb: String { status == .terminated ? "terminated" : "interrupted" }
+
     func install() {
-        signal(SIGINT, SIG_IGN)
-        let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: DispatchQueue(label: "nnlab.interrupt"))
-        source.setEventHandler { [self] in
-            lock.lock()
-            count += 1
-            let again = count > 1
-            lock.unlock()
-            if again { exit(ExitStatus.interrupted.rawValue) }
-            printError("\nstopping after the runs in progress finish their epoch… (Ctrl-C again to quit now)\n")
+        let queue = DispatchQueue(label: "nnlab.interrupt")
+        for number in [SIGINT, SIGTERM] {
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
+            source.setEventHandler { [self] in
+                lock.lock()
+                count += 1
+                let again = count > 1
+                if first == nil { first = number }
+                lock.unlock()
+                if again { exit((number == SIGTERM ? ExitStatus.terminated : ExitStatus.interrupted).rawValue) }
+                let what = number == SIGTERM ? "terminated (SIGTERM): " : ""
+                printError("\n\(what)stopping after the runs in progress finish their epoch… (Ctrl-C again to quit now)\n")
+            }
+            source.resume()
+            sources.append(source)
         }
-        source.resume()
-        self.source = source
     }
 }
 

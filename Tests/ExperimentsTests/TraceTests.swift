@@ -144,4 +144,89 @@ final class TraceTests: XCTestCase {
             XCTAssert(text.contains(formula), "\(formula) in\n\(text)")
         }
     }
+
+    /// The factors of δ, each against the hand calculation of ExerciseTests:
+    /// ∇ₐC = ŷ − t for C = ½(ŷ − t)², f′(z²) = ŷ(1 − ŷ), (W²)ᵀδ² = w₂δ², f′(z¹) = relu′(0.03) = 1.
+    func testTheExercisesFactorsOfDelta() throws {
+        let (run, steps) = try trace("experiments/backprop-exercise.json")
+        let step = try XCTUnwrap(steps.first)
+        let t = 1.0, w2 = -5.0
+        let y = 1 / (1 + exp(1.15))  // σ(z²), z² = w₂ · relu(0.01 · 3) − 1 = −1.15
+        XCTAssertEqual(step.outputGradient[0, 0], y - t, accuracy: 1e-15)
+        XCTAssertEqual(step.activationDerivatives[1][0, 0], y * (1 - y), accuracy: 1e-15)
+        XCTAssertEqual(step.activationDerivatives[0][0, 0], 1)
+        let delta2 = (y - t) * y * (1 - y)
+        XCTAssertNil(step.backpropagated[1])
+        XCTAssertEqual(try XCTUnwrap(step.backpropagated[0])[0, 0], w2 * delta2, accuracy: 1e-15)
+        XCTAssertEqual(step.delta[1][0, 0], step.outputGradient[0, 0] * step.activationDerivatives[1][0, 0], accuracy: 1e-16)
+        let text = TraceText.render(run, steps: steps)
+        for line in ["∇ₐC = ∂C/∂ŷ = ŷ − y = [ -0.7595109169 ]", "f′(z²) = a² ⊙ (1 − a²) = [ 0.182654084 ]",
+                     "(W²)ᵀ δ² = [ 0.6936388541 ]", "f′(z¹) = 1 where z¹ > 0, else 0 = [ 1 ]",
+                     "K = 1 output", "δˡ = ∂C/∂zˡ", "⊙ and ⊘ multiply and divide element by element"] {
+            XCTAssert(text.contains(line), "\(line) in\n\(text)")
+        }
+        // The factors come before their product.
+        let factor = try XCTUnwrap(text.range(of: "(W²)ᵀ δ² = ")), product = try XCTUnwrap(text.range(of: "δ¹ = ((W²)ᵀ δ²) ⊙ f′(z¹) = "))
+        XCTAssertLessThan(factor.lowerBound, product.lowerBound)
+    }
+
+    /// Mazur's two-layer network: ∇ₐC = 2(ŷ − y), f′ = a(1 − a) and (W²)ᵀδ² by hand.
+    func testTheTwoLayerExercisesFactors() throws {
+        let (_, steps) = try trace("experiments/exercise-two-layer.json")
+        let step = try XCTUnwrap(steps.first)
+        let y = [0.01, 0.99], w2 = [[0.40, 0.45], [0.50, 0.55]]
+        for k in 0 ..< 2 {
+            let out = step.output[0, k], h = step.a[0][0, k]
+            XCTAssertEqual(step.outputGradient[0, k], 2 * (out - y[k]), accuracy: 1e-15)
+            XCTAssertEqual(step.activationDerivatives[1][0, k], out * (1 - out), accuracy: 1e-15)
+            XCTAssertEqual(step.activationDerivatives[0][0, k], h * (1 - h), accuracy: 1e-15)
+            let back = w2[0][k] * step.delta[1][0, 0] + w2[1][k] * step.delta[1][0, 1]
+            XCTAssertEqual(try XCTUnwrap(step.backpropagated[0])[0, k], back, accuracy: 1e-15)
+            XCTAssertEqual(step.delta[0][0, k], back * h * (1 - h), accuracy: 1e-15)
+        }
+    }
+
+    /// Sigmoid with binary cross-entropy and softmax with cross-entropy: the
+    /// factors multiply to the fused δᴸ = ŷ − y, and the text says so.
+    func testTheCrossEntropiesSimplify() throws {
+        let bce = """
+            {"name": "b", "data": {"source": "inline", "inputs": [[1, 2], [-1, 0.5], [0.3, 0.3]], "labels": [1, 0, 1]},
+             "model": {"hidden": [3], "activation": "tanh", "init": {"name": "normal", "std": 1}}, "loss": "binary_cross_entropy",
+             "optimizer": {"name": "sgd", "learning_rate": 0.1}, "training": {"epochs": 1, "batch_size": "full"}}
+            """
+        let ce = bce.replacingOccurrences(of: "[1, 0, 1]", with: "[2, 0, 1]").replacingOccurrences(of: "binary_cross_entropy", with: "cross_entropy")
+        for text in [bce, ce] {
+            let run = try ExperimentLoader.load(data: Data(text.utf8), file: "t.json", baseDirectory: ".").runs[0]
+            let data = try run.data.prepare(outputs: run.model.outputs, cache: CSVCache())
+            let step = try XCTUnwrap(Tracer.trace(run, data: data, steps: 1).first)
+            let k = step.output.columns, f = step.activationDerivatives[1], g = step.outputGradient
+            for n in 0 ..< 3 {
+                for j in 0 ..< k {
+                    // δⱼ = Σᵢ (∂aᵢ/∂zⱼ) gᵢ: the Jacobian for softmax, the diagonal f′ for sigmoid.
+                    let product = k == 1 ? g[n, 0] * f[n, 0] : (0 ..< k).reduce(0.0) { $0 + f[n, $1 * k + j] * g[n, $1] }
+                    XCTAssertEqual(product, step.delta[1][n, j], accuracy: 1e-14, run.loss.rawValue)
+                    XCTAssertEqual(step.delta[1][n, j], step.output[n, j] - step.targets[n, j], accuracy: 1e-15)
+                }
+            }
+            let rendered = TraceText.render(run, steps: [step])
+            let note = k == 1 ? "(sigmoid with binary cross-entropy: f′(z²) = ŷ(1 − ŷ) cancels" : "(softmax with cross-entropy: the Jacobian"
+            XCTAssert(rendered.contains(note), rendered)
+            XCTAssert(rendered.contains(k == 1 ? "∇ₐC = ∂C/∂ŷ = (ŷ − y) ⊘ (ŷ ⊙ (1 − ŷ)) = " : "∇ₐC = ∂C/∂ŷ = −y ⊘ ŷ (0 where y = 0) = "), rendered)
+        }
+    }
+
+    /// `check` gives every step a passing gradient check at its parameters before the update.
+    func testCheckedStepsPass() throws {
+        let (_, steps) = try trace("experiments/exercise-two-layer.json", steps: 2)
+        XCTAssert(steps.allSatisfy { $0.gradientCheck == nil })
+        let run = try ExperimentLoader.load(path: packageRoot.appendingPathComponent("experiments/exercise-two-layer.json").path).runs[0]
+        let data = try run.data.prepare(outputs: run.model.outputs, cache: CSVCache())
+        let checked = Tracer.trace(run, data: data, steps: 2, check: true)
+        for step in checked {
+            let check = try XCTUnwrap(step.gradientCheck)
+            XCTAssert(check.passed)
+            XCTAssertEqual(check.layers[0].weights[0, 0], step.gradients[0].weights[0, 0], accuracy: 1e-9)
+        }
+        XCTAssertNotEqual(checked[1].gradientCheck, checked[0].gradientCheck, "each step is checked at its own parameters")
+    }
 }

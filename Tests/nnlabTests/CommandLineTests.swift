@@ -45,7 +45,7 @@ final class CommandLineTests: XCTestCase {
         XCTAssertEqual(result.stderr, "")
         XCTAssert(result.stdout.contains("experiments/learning-rate.json: learning-rate, 27 runs"), result.stdout)
         XCTAssert(result.stdout.contains("  optimizer.learning_rate  9 × 0.001, 0.00316227766017, 0.01, 0.0316227766017, …, 10"), result.stdout)
-        XCTAssert(result.stdout.hasSuffix("11 experiments, 82 runs: all valid\n"), result.stdout)
+        XCTAssert(result.stdout.hasSuffix("13 experiments, 96 runs: all valid\n"), result.stdout)
     }
 
     /// An invalid file: every mistake on stderr, compiler-style, exit 2, nothing on stdout for it.
@@ -88,12 +88,14 @@ struct ToolResult {
     var stderr: String
 }
 
-/// Runs the `nnlab` executable built next to the test bundle.
-func runTool(_ arguments: [String], in directory: URL? = nil) throws -> ToolResult {
+/// Runs the `nnlab` executable built next to the test bundle; `environment`
+/// is added to the test's own.
+func runTool(_ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:]) throws -> ToolResult {
     let process = Process()
     process.executableURL = productsDirectory.appendingPathComponent("nnlab")
     process.arguments = arguments
     if let directory { process.currentDirectoryURL = directory }
+    if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
     let out = Pipe(), err = Pipe()
     process.standardOutput = out
     process.standardError = err

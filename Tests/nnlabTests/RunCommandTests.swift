@@ -86,9 +86,13 @@ final class RunCommandTests: XCTestCase {
         XCTAssert(summary[1].hasPrefix("\"learning_rate=0.01,activation=relu,seed=0\",0.01,relu,0,completed,15,"), String(summary[1]))
         XCTAssert(summary.contains { $0.contains(",1000,") && $0.contains(",diverged,") }, "lr 1000 diverges: \(summary)")
         let curve = String(decoding: files["runs/learning_rate=0.3,activation=tanh,seed=1/curve.csv"]!, as: UTF8.self).split(separator: "\n")
-        XCTAssertEqual(curve[0], "epoch,train_loss,validation_loss,train_accuracy,validation_accuracy,learning_rate,grad_norm_1,grad_norm_2")
+        XCTAssertEqual(curve[0], "epoch,train_loss,validation_loss,train_accuracy,validation_accuracy,learning_rate,grad_norm_1,grad_norm_2,"
+                       + "dead_1,dead_2,saturated_1,saturated_2")
         XCTAssertEqual(curve.count, 17)
-        XCTAssert(curve[1].hasPrefix("0,") && curve[1].hasSuffix(",,"), String(curve[1]))
+        // Epoch 0: no rate or gradient norms yet; tanh and sigmoid layers are not dead but may saturate.
+        let cells = curve[1].split(separator: ",", omittingEmptySubsequences: false)
+        XCTAssertEqual(cells.count, 12, String(curve[1]))
+        XCTAssert(cells[0] == "0" && cells[5 ..< 10].allSatisfy(\.isEmpty) && cells[10 ..< 12].allSatisfy { Double($0) != nil }, String(curve[1]))
         XCTAssert(result.stdout.contains("12 runs (12 trained") && result.stdout.contains("results in out/small/"), result.stdout)
         XCTAssertFalse(files.keys.contains { $0.contains(".tmp") })
     }
@@ -259,9 +263,9 @@ final class RunCommandTests: XCTestCase {
     func testBadOptionValuesAreUsageErrors() throws {
         let jobs = try runTool(["run", "--jobs", "zero"], in: folder)
         XCTAssertEqual(jobs.status, 2)
-        XCTAssertEqual(jobs.stderr, "nnlab: error: option '--jobs': expected a whole number from 1 to 4096, found 'zero'\nUsage: nnlab run [PATH ...] [--jobs N] [--output DIR] [--fresh] [--quiet]\n")
+        XCTAssertEqual(jobs.stderr, "nnlab: error: option '--jobs': expected a whole number from 1 to 4096, found 'zero'\nUsage: nnlab run [PATH ...] [--jobs N] [--output DIR] [--fresh] [--quiet] [--shard K/N] [--shards N]\n")
         let typo = try runTool(["run", "--jbos", "2"], in: folder)
-        XCTAssertEqual(typo.stderr, "nnlab: error: unknown option '--jbos'; did you mean '--jobs'?\nUsage: nnlab run [PATH ...] [--jobs N] [--output DIR] [--fresh] [--quiet]\n")
+        XCTAssertEqual(typo.stderr, "nnlab: error: unknown option '--jbos'; did you mean '--jobs'?\nUsage: nnlab run [PATH ...] [--jobs N] [--output DIR] [--fresh] [--quiet] [--shard K/N] [--shards N]\n")
     }
 
     /// Memory does not grow with the number of runs: a sweep of 1,000 small runs completes.
@@ -429,7 +433,7 @@ final class RunCommandTests: XCTestCase {
         try write(sweep.replacingOccurrences(of: "\"small\"", with: "\"Index.html\""))
         let result = try runTool(["check"], in: folder)
         XCTAssertEqual(result.status, 2)
-        XCTAssert(result.stderr.contains(#"experiments/small.json:1:10: error: name: "Index.html" is the name of a file of the results folder; choose another name"#), result.stderr)
+        XCTAssert(result.stderr.contains(#"experiments/small.json:1:10: error: name: "Index.html" is the name of a file or folder of the results folder itself; choose another name"#), result.stderr)
     }
 
     /// On a terminal, progress is one live line with a bar, the count, elapsed time and time left.

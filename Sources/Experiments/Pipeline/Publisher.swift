@@ -5,10 +5,13 @@ public enum PublishError: Error, Sendable, CustomStringConvertible {
     /// The experiment copy is missing or not a valid experiment.
     case unreadable(Diagnostics)
     case write(WriteError)
+    /// The shards' records disagree on the experiment (`ShardedResults`).
+    case mixedShards(folder: String, message: String)
 
     public var description: String {
         switch self {
         case .unreadable(let diagnostics): return diagnostics.rendered
+        case .mixedShards(let folder, let message): return "\(folder): error: \(message)"
         case .write(let error): return "nnlab: error: \(error)"
         }
     }
@@ -23,6 +26,8 @@ public struct PublishedExperiment: Sendable {
     public var planned: Int
     /// The runs not finished on disk, in run order.
     public var missing: [String]
+    /// For a sharded sweep, the shards that own each missing run.
+    public var owners: [String: [Shard]]
 }
 
 /// The third stage of `nnlab run`, and all of `nnlab report`: writes an
@@ -34,6 +39,12 @@ public struct PublishedExperiment: Sendable {
 ///
 /// Every file is written atomically; interrupted, publishing leaves each file
 /// either as it was or whole, and publishing again completes it.
+///
+/// A sharded folder (with shard records, `nnlab run --shard`) is published
+/// from its records (`nnlab merge`): the experiment copy is the one the shards
+/// ran, a run is finished when a record claims its config.json, and the
+/// timings are the shards'. Once every run is finished the records are
+/// removed, and the folder holds the bytes an unsharded run writes.
 public enum Publisher {
     /// Publishes each folder, then rebuilds the index of each of their results folders.
     /// `timings` are the seconds of runs just trained, by folder path and run name;
@@ -57,6 +68,14 @@ public enum Publisher {
     /// Publishes one experiment folder (not the index).
     public static func publish(_ folder: ExperimentFolder, timings new: [String: Double] = [:],
                                cache: CSVCache = CSVCache()) throws(PublishError) -> PublishedExperiment {
+        let sharded = try ShardedResults.gather(folder)
+        if let sharded, ExperimentCopy.data(folder) != sharded.experiment {
+            do {
+                try ResultFiles.write(sharded.experiment, to: folder.experimentCopy)
+            } catch {
+                throw .write(error)
+            }
+        }
         let outline: ExperimentOutline
         do {
             outline = try ExperimentCopy.outline(folder)
@@ -69,8 +88,8 @@ public enum Publisher {
         var missing: [String] = []
         for run in outline.runs {
             let runFolder = folder.run(run.name)
-            guard FileManager.default.fileExists(atPath: runFolder.config), FileManager.default.fileExists(atPath: runFolder.model),
-                  let curve = CurveFile.read(runFolder) else {
+            guard sharded.map({ $0.finished.contains(run.name) }) ?? FileManager.default.fileExists(atPath: runFolder.config),
+                  FileManager.default.fileExists(atPath: runFolder.model), let curve = CurveFile.read(runFolder) else {
                 missing.append(run.name)
                 continue
             }
@@ -82,7 +101,7 @@ public enum Publisher {
         let report = Report(results, cache: cache)
         do {
             try SummaryFile.write(rows, sweepPaths: outline.sweepPaths, to: folder)
-            let seconds = TimingsFile.read(folder).merging(new) { $1 }
+            let seconds = TimingsFile.read(folder).merging(sharded?.seconds ?? [:]) { $1 }.merging(new) { $1 }
             let finished = Set(rows.map(\.run))
             try ResultFiles.write(TimingsFile.text(outline.runs.map(\.name), seconds: seconds.filter { finished.contains($0.key) }),
                                   to: folder.timings)
@@ -90,7 +109,16 @@ public enum Publisher {
         } catch {
             throw .write(error)
         }
+        var owners: [String: [Shard]] = [:]
+        if let sharded {
+            if missing.isEmpty {
+                ShardRecord.removeAll(in: folder)
+            } else {
+                let positions = Dictionary(uniqueKeysWithValues: outline.runs.enumerated().map { ($1.name, $0) })
+                for name in missing { owners[name] = sharded.owners(ofRunAt: positions[name]!, positions: positions) }
+            }
+        }
         return PublishedExperiment(folder: folder, summaryLine: report.summaryLine, finished: rows.count,
-                                   planned: outline.runs.count, missing: missing)
+                                   planned: outline.runs.count, missing: missing, owners: owners)
     }
 }

@@ -42,8 +42,13 @@ public struct RunPlan: Sendable {
 
     /// The runs to train, in run order (experiment by experiment).
     public var jobs: [Job]
-    /// The runs of all experiments.
+    /// The runs of all experiments (of the shard's, for a shard).
     public var total: Int
+    /// Per experiment: the place of its first run in the global run order, by
+    /// which runs are dealt to shards (`Shard`).
+    public var firstGlobalIndex: [Int]
+    /// Per experiment: its finished runs reused from disk.
+    public var finished: [[String]]
     /// Finished runs reused from disk.
     public var reused: Int
     /// Per experiment: its run folders on disk that are not among its runs (left alone, not published).
@@ -54,20 +59,29 @@ public struct RunPlan: Sendable {
     public var outdatedConfigs: [[String]]
 
     /// Plans `experiments` against what is on disk (`onDisk[e]` for experiment e);
-    /// `fresh` trains every run anew. A run's config.json is rendered only when one
-    /// is on disk to compare with, and only one at a time.
-    public static func make(_ experiments: [Experiment], onDisk: [RunsOnDisk], tree: ResultsTree, fresh: Bool) -> RunPlan {
-        var plan = RunPlan(jobs: [], total: 0, reused: 0, staleFolders: [], outdatedConfigs: [])
+    /// `fresh` trains every run anew; with a `shard`, only that shard's runs are
+    /// planned (and no folder is called stale: the others are other shards').
+    /// A run's config.json is rendered only when one is on disk to compare with,
+    /// and only one at a time.
+    public static func make(_ experiments: [Experiment], onDisk: [RunsOnDisk], tree: ResultsTree, fresh: Bool,
+                            shard: Shard? = nil) -> RunPlan {
+        var plan = RunPlan(jobs: [], total: 0, firstGlobalIndex: [], finished: [], reused: 0, staleFolders: [], outdatedConfigs: [])
+        var globalIndex = 0
         for (e, experiment) in experiments.enumerated() {
             let disk = onDisk[e]
             let folder = tree.experiment(experiment.name)
             var outdated: [String] = []
+            var finished: [String] = []
+            plan.firstGlobalIndex.append(globalIndex)
             for (r, run) in experiment.runs.enumerated() {
+                globalIndex += 1
+                if let shard, !shard.owns(globalIndex - 1) { continue }
                 plan.total += 1
                 let runFolder = experiment.reproduces == nil ? folder.run(run.name) : folder.reproduction(run.name)
                 if let digest = disk.finishedConfigs[run.name], experiment.reproduces == nil {
                     if !fresh && digest == SHA256.hex(Data(ConfigFile.text(run, in: runFolder).utf8)) {
                         plan.reused += 1
+                        finished.append(run.name)
                         continue
                     }
                     outdated.append(run.name)
@@ -75,8 +89,9 @@ public struct RunPlan: Sendable {
                 plan.jobs.append(Job(experiment: e, run: r))
             }
             plan.outdatedConfigs.append(outdated)
+            plan.finished.append(finished)
             let names = Set(experiment.runs.map(\.name))
-            plan.staleFolders.append(experiment.reproduces == nil ? disk.folders.filter { !names.contains($0) }.sorted() : [])
+            plan.staleFolders.append(experiment.reproduces == nil && shard == nil ? disk.folders.filter { !names.contains($0) }.sorted() : [])
         }
         return plan
     }

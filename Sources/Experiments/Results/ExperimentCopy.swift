@@ -9,6 +9,8 @@ public struct ExperimentOutline: Sendable {
         public var name: String
         /// The sweep values' labels, in axis order.
         public var labels: [String]
+        /// The sweep values, in axis order, as they replace the experiment's.
+        public var values: [JSONNode]
         public var seed: Int
         /// The index of the run's grid point.
         public var point: Int

@@ -96,6 +96,8 @@ public enum ResultFiles {
         do {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         } catch {
+            // Another process (a shard into the same results) may have made it meanwhile.
+            if FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue { return }
             throw WriteError(path: folder, reason: reason(folder: (folder as NSString).deletingLastPathComponent))
         }
     }

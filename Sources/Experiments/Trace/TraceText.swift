@@ -13,6 +13,7 @@ public enum TraceText {
         if let schedule = run.optimizer.schedule { out += "schedule: \(scheduleDescription(schedule))\n" }
         let symbols = Symbols(run.optimizer)
         let last = run.model.layers.count
+        out += legend(layers: last, outputs: run.model.outputs)
         for step in steps {
             let n = step.samples.count
             out += "\n━━ Step \(step.step): sample\(n == 1 ? "" : "s") \(step.samples.map(String.init).joined(separator: ", ")) of the training set"
@@ -20,7 +21,7 @@ public enum TraceText {
             out += block("x = a⁰", step.inputs)
             out += block("y", step.targets)
 
-            out += "\nForward: zˡ = Wˡ aˡ⁻¹ + bˡ, aˡ = f(zˡ)\n"
+            out += "\nForward: zˡ = Wˡ aˡ⁻¹ + bˡ, aˡ = f(zˡ), and f′(zˡ) for the backward pass\n"
             for l in 0 ..< last {
                 let layer = step.before.layers[l]
                 out += "  layer \(l + 1) (\(layer.units) \(layer.activation.rawValue))\n"
@@ -28,6 +29,9 @@ public enum TraceText {
                 if let b = layer.biases { out += block("b\(sup(l + 1))", Matrix([b]), indent: 4) }
                 out += block("z\(sup(l + 1))", step.z[l], indent: 4)
                 out += block("a\(sup(l + 1)) = \(layer.activation.rawValue)(z\(sup(l + 1)))", step.a[l], indent: 4)
+                if l < step.activationDerivatives.count {
+                    out += derivativeBlock(layer.activation, layer: l + 1, step.activationDerivatives[l], samples: step.samples)
+                }
             }
             out += "  output ŷ = a\(sup(last))\n"
             out += "  loss C = \(n == 1 ? "" : "(1/N) Σₙ ")\(lossFormula(run.loss, outputs: run.model.outputs)) = \(number(step.loss))\n"
@@ -35,18 +39,22 @@ public enum TraceText {
             out += "\nBackward, from the last layer:\n"
             for l in stride(from: last - 1, through: 0, by: -1) {
                 let layer = step.before.layers[l]
-                out += "  layer \(l + 1)\n"
-                let deltaFormula: String
+                let known = l < step.activationDerivatives.count
+                out += "  layer \(l + 1)\(l == last - 1 ? " (output)" : "")\n"
                 if l == last - 1 {
-                    switch run.loss {
-                    case .binaryCrossEntropy: deltaFormula = "δ\(sup(l + 1)) = (ŷ − y)/K (sigmoid with cross-entropy)"
-                    case .crossEntropy: deltaFormula = "δ\(sup(l + 1)) = ŷ − y (softmax with cross-entropy)"
-                    default: deltaFormula = "δ\(sup(l + 1)) = ∇ₐC ⊙ f′(z\(sup(l + 1)))"
+                    if known {
+                        out += block("∇ₐC = ∂C/∂ŷ = \(outputGradientFormula(run.loss, outputs: run.model.outputs))", step.outputGradient, indent: 4)
+                        out += derivativeBlock(layer.activation, layer: l + 1, step.activationDerivatives[l], samples: step.samples)
                     }
+                    out += block(outputDeltaFormula(run.loss, activation: layer.activation, layer: l + 1, outputs: run.model.outputs), step.delta[l], indent: 4)
+                    if let note = simplification(run.loss, layer: l + 1, outputs: run.model.outputs) { out += "    (\(note))\n" }
                 } else {
-                    deltaFormula = "δ\(sup(l + 1)) = ((W\(sup(l + 2)))ᵀ δ\(sup(l + 2))) ⊙ f′(z\(sup(l + 1)))"
+                    if known, let back = step.backpropagated[l] {
+                        out += block("(W\(sup(l + 2)))ᵀ δ\(sup(l + 2))", back, indent: 4)
+                        out += derivativeBlock(layer.activation, layer: l + 1, step.activationDerivatives[l], samples: step.samples)
+                    }
+                    out += block("δ\(sup(l + 1)) = ((W\(sup(l + 2)))ᵀ δ\(sup(l + 2))) ⊙ f′(z\(sup(l + 1)))", step.delta[l], indent: 4)
                 }
-                out += block(deltaFormula, step.delta[l], indent: 4)
                 let mean = n == 1 ? "" : "(1/N) Σₙ "
                 out += block("∂C/∂W\(sup(l + 1)) = \(mean)δ\(sup(l + 1)) (a\(sup(l)))ᵀ, ∂C/∂w\(sup(l + 1))ⱼₖ = a\(sup(l))ₖ δ\(sup(l + 1))ⱼ", step.gradients[l].weights, indent: 4)
                 if let gradient = step.gradients[l].biases {
@@ -55,6 +63,7 @@ public enum TraceText {
                     out += "    (no bias)\n"
                 }
             }
+            if let check = step.gradientCheck { out += checkSection(check) }
 
             out += "\nUpdate: \(updateFormula(run.optimizer, symbols))\n"
             if run.optimizer.schedule != nil {
@@ -192,20 +201,24 @@ public enum TraceText {
 
     /// `label = [ 1  2 ]` with further rows aligned under the first.
     static func block(_ label: String, _ m: Matrix, indent: Int = 2) -> String {
-        let cells = m.elements.map(number)
+        block(label, cells: m.elements.map(number), rows: m.rows, columns: m.columns, indent: indent)
+    }
+
+    /// `block` of cells already written, row by row.
+    static func block(_ label: String, cells: [String], rows: Int, columns: Int, indent: Int = 2) -> String {
         let width = cells.map(\.count).max() ?? 0
         let pad = String(repeating: " ", count: indent)
         let lead = pad + label + " = "
         let continuation = String(repeating: " ", count: lead.count)
         var out = ""
-        for row in 0 ..< m.rows {
-            let values = (0 ..< m.columns).map { j -> String in
-                let cell = cells[row * m.columns + j]
+        for row in 0 ..< rows {
+            let values = (0 ..< columns).map { j -> String in
+                let cell = cells[row * columns + j]
                 return String(repeating: " ", count: width - cell.count) + cell
             }
             out += (row == 0 ? lead : continuation) + "[ " + values.joined(separator: "  ") + " ]\n"
         }
-        if m.rows == 0 { out = lead + "[ ]\n" }
+        if rows == 0 { out = lead + "[ ]\n" }
         return out
     }
 

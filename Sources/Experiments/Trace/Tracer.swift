@@ -29,6 +29,14 @@ public struct TraceStep: Sendable {
     public var cycledMomentum: Double?
     /// With a schedule, the calls of scheduler.step() before this step (its t).
     public var scheduleSteps: Int?
+    /// Per layer, f′(zˡ) as `Activation.derivatives` gives it (softmax: each sample's Jacobian).
+    public var activationDerivatives: [Matrix] = []
+    /// ∇ₐC = ∂Cₙ/∂ŷ of every sample, before its product with f′(zᴸ) (`Loss.outputGradient`).
+    public var outputGradient = Matrix(rows: 0, columns: 0)
+    /// Per layer, (Wˡ⁺¹)ᵀ δˡ⁺¹ as rows of the batch, before its product with f′(zˡ); nil for the output layer.
+    public var backpropagated: [Matrix?] = []
+    /// With `check`, the finite-difference check of this step's gradients.
+    public var gradientCheck: GradientCheck?
 
     public var output: Matrix { a[a.count - 1] }
 }
@@ -38,9 +46,13 @@ public struct TraceStep: Sendable {
 /// the same `BatchSchedule` (each epoch's shuffle, the last partial batch
 /// kept, the learning-rate schedule stepped where the trainer steps it).
 /// With `sample`, every step trains on that one training sample instead (at
-/// the rates of the run's steps).
+/// the rates of the run's steps). With `check`, each step's gradients are
+/// checked by finite differences (`GradientCheck`) at its parameters before the update.
 public enum Tracer {
-    public static func trace(_ run: RunConfig, data: PreparedData, steps: Int, sample: Int? = nil) -> [TraceStep] {
+    /// The largest relative error `check` lets pass (`GradientCheck.tolerance`).
+    public static let checkTolerance = GradientCheck.tolerance
+
+    public static func trace(_ run: RunConfig, data: PreparedData, steps: Int, sample: Int? = nil, check: Bool = false) -> [TraceStep] {
         var generator = Generator(seed: run.seed)
         var network = run.initialNetwork(&generator)
         var plan = BatchSchedule(run: run, samples: data.trainingInputs.rows)
@@ -59,10 +71,18 @@ public enum Tracer {
                 let before = network
                 let optimizer = plan.optimizer
                 optimizer.update(&network, gradients: workspace.gradients, state: &state)
-                result.append(TraceStep(step: result.count + 1, samples: rows, inputs: x, targets: y, z: workspace.z, a: workspace.a,
-                                        delta: workspace.delta, loss: loss, gradients: workspace.gradients,
-                                        before: before, after: network, state: state, learningRate: optimizer.learningRate,
-                                        cycledMomentum: plan.scheduler?.momentum, scheduleSteps: plan.scheduler?.steps))
+                var step = TraceStep(step: result.count + 1, samples: rows, inputs: x, targets: y, z: workspace.z, a: workspace.a,
+                                     delta: workspace.delta, loss: loss, gradients: workspace.gradients,
+                                     before: before, after: network, state: state, learningRate: optimizer.learningRate,
+                                     cycledMomentum: plan.scheduler?.momentum, scheduleSteps: plan.scheduler?.steps)
+                let last = before.layers.count - 1
+                step.activationDerivatives = before.layers.indices.map { before.layers[$0].activation.derivatives(z: workspace.z[$0], a: workspace.a[$0]) }
+                step.outputGradient = run.loss.outputGradient(output: workspace.a[last], targets: y)
+                step.backpropagated = before.layers.indices.map { $0 == last ? nil : before.backpropagated(below: $0, deltaAbove: workspace.delta[$0 + 1]) }
+                if check {
+                    step.gradientCheck = GradientCheck(network: before, inputs: x, targets: y, loss: run.loss, gradients: workspace.gradients)
+                }
+                result.append(step)
                 plan.finishStep()
             }
             if result.count < steps {

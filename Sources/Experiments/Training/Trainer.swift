@@ -26,10 +26,19 @@ public struct EpochRecord: Sendable, Equatable {
     public var gradientNorms: [Double]?
     /// The learning rate of the epoch's last step; nil at epoch 0.
     public var learningRate: Double?
+    /// Per layer, `UnitState.deadFraction` on the training set (nil where the
+    /// activation has no dead units); empty when not known (a curve written before these columns).
+    public var deadFractions: [Double?]
+    /// Per layer, `UnitState.saturatedFraction` on the training set (nil where
+    /// the activation does not saturate); empty when not known.
+    public var saturatedFractions: [Double?]
 
     public init(epoch: Int, trainLoss: Double, validationLoss: Double?, trainAccuracy: Double?,
-                validationAccuracy: Double?, gradientNorms: [Double]?, learningRate: Double? = nil) {
+                validationAccuracy: Double?, gradientNorms: [Double]?, learningRate: Double? = nil,
+                deadFractions: [Double?] = [], saturatedFractions: [Double?] = []) {
         self.learningRate = learningRate
+        self.deadFractions = deadFractions
+        self.saturatedFractions = saturatedFractions
         self.epoch = epoch
         self.trainLoss = trainLoss
         self.validationLoss = validationLoss
@@ -194,16 +203,20 @@ private func copyRows(_ order: [Int], from start: Int, of source: Matrix, into d
 }
 
 /// Evaluates the network on the whole training and validation sets, with
-/// buffers allocated once per run.
+/// buffers allocated once per run; the training set's forward pass also gives
+/// each layer's dead and saturated units (`UnitState`).
 private struct Evaluator {
     let data: PreparedData
     let loss: Loss
     var training: Workspace?
     var validation: Workspace?
+    /// Scratch for `UnitState.deadFraction`: a byte per unit of the widest layer.
+    var alive: [UInt8]
 
     init(network: Network, data: PreparedData, loss: Loss) {
         self.data = data
         self.loss = loss
+        alive = [UInt8](repeating: 0, count: network.layers.map(\.units).max() ?? 0)
         training = data.trainingInputs.rows > 0 ? Workspace(network: network, batchSize: data.trainingInputs.rows, keepingReluPreactivations: false) : nil
         validation = data.hasValidation ? Workspace(network: network, batchSize: data.validationInputs.rows, keepingReluPreactivations: false) : nil
     }
@@ -213,13 +226,20 @@ private struct Evaluator {
         // whose second reference to the workspace would make every write to it copy.
         let (trainLoss, trainAccuracy) = Evaluator.evaluate(network, loss, &training!, data.trainingInputs,
                                                             data.trainingTargets, data.trainingLabels)
+        var dead: [Double?] = [], saturated: [Double?] = []
+        for l in network.layers.indices {
+            let activation = network.layers[l].activation
+            dead.append(UnitState.deadFraction(activation, a: training!.a[l], alive: &alive))
+            saturated.append(UnitState.saturatedFraction(activation, a: training!.a[l]))
+        }
         var validationLoss: Double?, validationAccuracy: Double?
         if validation != nil {
             (validationLoss, validationAccuracy) = Evaluator.evaluate(network, loss, &validation!, data.validationInputs,
                                                                       data.validationTargets, data.validationLabels)
         }
         return EpochRecord(epoch: epoch, trainLoss: trainLoss, validationLoss: validationLoss, trainAccuracy: trainAccuracy,
-                           validationAccuracy: validationAccuracy, gradientNorms: gradientNorms)
+                           validationAccuracy: validationAccuracy, gradientNorms: gradientNorms,
+                           deadFractions: dead, saturatedFractions: saturated)
     }
 
     /// The mean loss and, for classification, the accuracy: the predicted class
