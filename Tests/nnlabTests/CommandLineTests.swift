@@ -91,8 +91,14 @@ struct ToolResult {
 /// Runs the `nnlab` executable built next to the test bundle; `environment`
 /// is added to the test's own.
 func runTool(_ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:]) throws -> ToolResult {
+    try runProgram(productsDirectory.appendingPathComponent("nnlab"), arguments, in: directory, environment: environment)
+}
+
+/// Runs a program to its end; its exit status and output.
+func runProgram(_ executable: URL, _ arguments: [String], in directory: URL? = nil,
+                environment: [String: String] = [:]) throws -> ToolResult {
     let process = Process()
-    process.executableURL = productsDirectory.appendingPathComponent("nnlab")
+    process.executableURL = executable
     process.arguments = arguments
     if let directory { process.currentDirectoryURL = directory }
     if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
@@ -106,6 +112,19 @@ func runTool(_ arguments: [String], in directory: URL? = nil, environment: [Stri
     return ToolResult(status: process.terminationStatus,
                       stdout: String(decoding: stdout, as: UTF8.self),
                       stderr: String(decoding: stderr, as: UTF8.self))
+}
+
+/// Every file below `root` by relative path, with its bytes, but those `excluded` names.
+func filesBelow(_ root: URL, excluding excluded: (String) -> Bool = { _ in false }) throws -> [String: Data] {
+    var files: [String: Data] = [:]
+    let enumerator = FileManager.default.enumerator(atPath: root.path)
+    while let path = enumerator?.nextObject() as? String {
+        var isDirectory: ObjCBool = false
+        let full = root.appendingPathComponent(path).path
+        guard FileManager.default.fileExists(atPath: full, isDirectory: &isDirectory), !isDirectory.boolValue, !excluded(path) else { continue }
+        files[path] = try Data(contentsOf: URL(fileURLWithPath: full))
+    }
+    return files
 }
 
 /// The build folder holding the `nnlab` executable: the test bundle's folder on

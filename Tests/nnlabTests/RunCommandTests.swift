@@ -461,16 +461,7 @@ final class RunCommandTests: XCTestCase {
 
     /// Every file below `root` by relative path, with its bytes.
     func tree(_ root: URL) throws -> [String: Data] {
-        var files: [String: Data] = [:]
-        let enumerator = FileManager.default.enumerator(atPath: root.path)
-        while let path = enumerator?.nextObject() as? String {
-            var isDirectory: ObjCBool = false
-            let full = root.appendingPathComponent(path).path
-            if FileManager.default.fileExists(atPath: full, isDirectory: &isDirectory), !isDirectory.boolValue {
-                files[path] = try Data(contentsOf: URL(fileURLWithPath: full))
-            }
-        }
-        return files
+        try filesBelow(root)
     }
 
     /// Runs the tool, interrupts it with SIGINT once `after` runs are finished, and returns its status and stderr.

@@ -49,17 +49,7 @@ final class ShardCommandTests: XCTestCase {
 
     /// Every file below `root` by relative path, timings.csv aside.
     func published(_ root: String) throws -> [String: Data] {
-        let base = folder.appendingPathComponent(root)
-        var files: [String: Data] = [:]
-        let enumerator = FileManager.default.enumerator(atPath: base.path)
-        while let path = enumerator?.nextObject() as? String {
-            var isDirectory: ObjCBool = false
-            let full = base.appendingPathComponent(path).path
-            if FileManager.default.fileExists(atPath: full, isDirectory: &isDirectory), !isDirectory.boolValue, !path.hasSuffix("timings.csv") {
-                files[path] = try Data(contentsOf: URL(fileURLWithPath: full))
-            }
-        }
-        return files
+        try filesBelow(folder.appendingPathComponent(root)) { $0.hasSuffix("timings.csv") }
     }
 
     func testShardsRunAtOnceIntoOneFolderAndMergeToTheUnshardedBytes() throws {

@@ -103,17 +103,7 @@ final class SlurmTests: XCTestCase {
 
     /// The experiment's files and the index below `root`, timings.csv aside (the scripts in slurm/ are the cluster's own).
     func published(_ root: String) throws -> [String: Data] {
-        let base = folder.appendingPathComponent(root)
-        var files: [String: Data] = [:]
-        let enumerator = FileManager.default.enumerator(atPath: base.path)
-        while let path = enumerator?.nextObject() as? String {
-            var isDirectory: ObjCBool = false
-            let full = base.appendingPathComponent(path).path
-            guard FileManager.default.fileExists(atPath: full, isDirectory: &isDirectory), !isDirectory.boolValue,
-                  !path.hasPrefix("slurm/"), !path.hasSuffix("timings.csv") else { continue }
-            files[path] = try Data(contentsOf: URL(fileURLWithPath: full))
-        }
-        return files
+        try filesBelow(folder.appendingPathComponent(root)) { $0.hasPrefix("slurm/") || $0.hasSuffix("timings.csv") }
     }
 
     func clusterIsUp() -> Bool {
@@ -122,17 +112,6 @@ final class SlurmTests: XCTestCase {
 
     /// Runs a Slurm client command found on PATH.
     func tool(_ name: String, _ arguments: [String]) throws -> ToolResult {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [name] + arguments
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return ToolResult(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-                          stderr: String(decoding: stderr, as: UTF8.self))
+        try runProgram(URL(fileURLWithPath: "/usr/bin/env"), [name] + arguments)
     }
 }
