@@ -56,30 +56,8 @@ func runLRFind(_ arguments: ParsedArguments) -> ExitStatus {
     guard !output.isEmpty else {
         return report(.invalidValue(option: "--output", value: output, expected: "a folder", command: "lr-find"))
     }
-    let cache = CSVCache()
-    let experiment: Experiment
-    do {
-        experiment = try ExperimentLoader.load(path: file, cache: cache)
-    } catch {
-        printError(error.rendered + "\n")
-        return .invalidInput
-    }
-    var run = experiment.runs[0]
-    if let name = arguments.values["--run"] {
-        guard let named = experiment.runs.first(where: { $0.name == name }) else {
-            let names = experiment.runs.map(\.name)
-            let hint = nearestName(to: name, in: names).map { "did you mean '\($0)'?" } ?? "runs: \(names.prefix(5).joined(separator: "; "))\(names.count > 5 ? "; …" : "")"
-            return report(.invalidValue(option: "--run", value: name, expected: "a run of \(experiment.name) (\(hint))", command: "lr-find"))
-        }
-        run = named
-    }
-    let data: PreparedData
-    do {
-        data = try run.data.prepare(outputs: run.model.outputs, cache: cache)
-    } catch {
-        printError("\(error.path): error: \(error.message)\n")
-        return .invalidInput
-    }
+    guard let selected = selectRun(file, arguments, command: "lr-find") else { return .invalidInput }
+    let (experiment, run, data) = (selected.experiment, selected.run, selected.data)
     let result = LearningRateFinder.run(run, data: data, settings: settings)
     let folder = LRFindFolder.folder(output: output, experiment: experiment.name)
     do {

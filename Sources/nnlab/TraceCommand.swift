@@ -41,30 +41,8 @@ func runTrace(_ arguments: ParsedArguments) -> ExitStatus {
     guard format == "text" || format == "json" else {
         return report(.invalidValue(option: "--format", value: format, expected: "text or json", command: "trace"))
     }
-    let cache = CSVCache()
-    let experiment: Experiment
-    do {
-        experiment = try ExperimentLoader.load(path: file, cache: cache, jobs: 1)  // trace trains one run
-    } catch {
-        printError(error.rendered + "\n")
-        return .invalidInput
-    }
-    var run = experiment.runs[0]
-    if let name = arguments.values["--run"] {
-        guard let named = experiment.runs.first(where: { $0.name == name }) else {
-            let names = experiment.runs.map(\.name)
-            let hint = nearestName(to: name, in: names).map { "did you mean '\($0)'?" } ?? "runs: \(names.prefix(5).joined(separator: "; "))\(names.count > 5 ? "; …" : "")"
-            return report(.invalidValue(option: "--run", value: name, expected: "a run of \(experiment.name) (\(hint))", command: "trace"))
-        }
-        run = named
-    }
-    let data: PreparedData
-    do {
-        data = try run.data.prepare(outputs: run.model.outputs, cache: cache)
-    } catch {
-        printError("\(error.path): error: \(error.message)\n")
-        return .invalidInput
-    }
+    guard let selected = selectRun(file, arguments, command: "trace", jobs: 1) else { return .invalidInput }  // trace trains one run
+    let (experiment, run, data) = (selected.experiment, selected.run, selected.data)
     var sample: Int?
     if let text = arguments.values["--sample"] {
         let count = data.trainingInputs.rows
