@@ -86,7 +86,11 @@ public struct Report: Sendable {
 
     var boundaryCaption: String {
         let by = ranking.metric.map { Report.metricText($0) } ?? (hasValidation ? "final validation loss" : "final training loss")
-        return "Each chart is the best seed of its grid point (by \(by), among the seeds that did not diverge); the shading is the network's output over the plane (the bar: the output for class 1), the points are the data: circles training, diamonds validation."
+        var text = "Each chart is the best seed of its grid point (by \(by), among the seeds that did not diverge); the shading is the network's output over the plane (the bar: the output for class 1), the points are the data: circles training, diamonds validation."
+        if points.count > ReportCharts.picturedLimit {
+            text += " Shown for \(boundaries.count) of the \(points.count) grid points: the best three and the extremes of each swept axis."
+        }
+        return text
     }
 
     private var hasValidation: Bool { results.runs.allSatisfy { $0.validationLoss != nil } }

@@ -317,6 +317,37 @@ enum ReportCharts {
                            svg: chart.svg())
     }
 
+    /// At most this many grid points get per-run pictures (decision boundaries, frames).
+    static let picturedLimit = 12
+
+    /// The grid points that get per-run pictures, in grid order; all of them
+    /// up to `picturedLimit`, else a bounded set: the best three by the ranking,
+    /// then for each swept axis the points at its two extremes (lowest and
+    /// highest value; first and last for text), each the one that shares the
+    /// most other labels with the best point.
+    static func picturedPoints(_ c: Context) -> [Int] {
+        guard c.points.count > picturedLimit else { return Array(c.points.indices) }
+        var chosen: [Int] = Array(c.order.prefix(3))
+        guard let best = c.order.first else { return chosen }
+        for axis in c.results.sweepPaths.indices {
+            var labels: [String] = []
+            for point in c.points where !labels.contains(point.labels[axis]) { labels.append(point.labels[axis]) }
+            if let values = DisplayLabels.numericValues(labels) {
+                labels = zip(labels, values).sorted { $0.1 < $1.1 }.map(\.0)
+            }
+            for label in [labels.first, labels.last].compactMap({ $0 }) {
+                let shared = { (index: Int) in zip(c.points[index].labels, c.points[best].labels).filter { $0 == $1 }.count }
+                let candidates = c.order.filter { c.points[$0].labels[axis] == label }
+                // The most labels in common, the better ranked on ties (`order` is best first).
+                let most = candidates.map(shared).max()
+                if let pick = candidates.first(where: { shared($0) == most }), !chosen.contains(pick), chosen.count < picturedLimit {
+                    chosen.append(pick)
+                }
+            }
+        }
+        return chosen.sorted()
+    }
+
     /// The grid point the single-run pictures (fit, confusion matrix) show: the best, else the first that did not diverge.
     /// Unranked (a swept loss of a regression), the first grid point that did not diverge.
     static func pictured(_ c: Context) -> (point: GridPoint, run: RunSummary)? {
@@ -387,10 +418,11 @@ enum ReportCharts {
                            svg: matrix.svg())
     }
 
-    /// For 2-D classification data, the decision boundary of the best run of each grid point, data on top.
+    /// For 2-D classification data, the decision boundary of the best run of each pictured grid point (`picturedPoints`), data on top.
     static func decisionBoundaries(_ c: Context, cache: CSVCache) -> [ReportChart] {
         var charts: [ReportChart] = []
-        for (index, point) in c.points.enumerated() {
+        for index in picturedPoints(c) {
+            let point = c.points[index]
             guard let best = c.ranking.bestRun(point),
                   let config = c.results.config(of: best.run, cache: cache), config.model.inputs == 2,
                   let network = c.results.network(of: best.run),
