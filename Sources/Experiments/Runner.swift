@@ -70,6 +70,9 @@ public struct RunnerOutcome: Sendable {
     public var folders: [ExperimentFolder]
     /// The seconds of each run trained, by experiment folder path and run name.
     public var timings: [String: [String: Double]]
+    /// The reduced curve of each run trained, the same way: publishing takes
+    /// them instead of reading the runs' curve.csv back.
+    public var curves: [String: [String: ReducedCurve]]
     /// Run folders on disk that are no longer part of their experiment (left alone, not published).
     public var staleRuns: Int
     public var reproductions: [Reproduction]
@@ -106,6 +109,8 @@ public final class Runner: @unchecked Sendable {
     /// The SHA-256 of each config.json written, by experiment folder path and run name.
     private var writtenConfigs: [String: [String: String]] = [:]
     private var reproductions: [Reproduction] = []
+    /// The reduced curve of each run trained, by experiment folder path and run name.
+    private var curves: [String: [String: ReducedCurve]] = [:]
 
     public init(experiments: [Experiment], options: RunnerOptions, cache: CSVCache = CSVCache()) {
         self.experiments = experiments
@@ -173,7 +178,7 @@ public final class Runner: @unchecked Sendable {
         return RunnerOutcome(total: plan.total, trained: done - plan.reused, resumed: plan.reused, diverged: diverged,
                              interrupted: done < plan.total && cancelled(),
                              folders: self.folders,
-                             timings: timings, staleRuns: plan.staleFolders.joined().count,
+                             timings: timings, curves: curves, staleRuns: plan.staleFolders.joined().count,
                              reproductions: reproductions.sorted { $0.folder < $1.folder })
     }
 
@@ -195,42 +200,49 @@ public final class Runner: @unchecked Sendable {
     }
 
     /// Trains one run and writes its folder; nothing when the user interrupted it.
+    /// The curve streams to curve.csv's temporary name as the run trains, and
+    /// its reduced form (`ReducedCurve`), which publishing draws, is kept.
     private func train(_ experiment: Experiment, _ run: RunConfig, into folder: ExperimentFolder, total: Int,
                        events: @Sendable (RunnerEvent) -> Void, cancelled: @escaping () -> Bool) throws(WriteError) {
         let start = DispatchTime.now().uptimeNanoseconds
-        let result: TrainingResult?
+        let runFolder = experiment.reproduces == nil ? folder.run(run.name) : folder.reproduction(run.name)
+        let data: PreparedData
         do {
-            let data = try run.data.prepare(outputs: run.model.outputs, cache: cache)
-            result = Trainer.train(run, data: data, shouldStop: cancelled)
+            data = try run.data.prepare(outputs: run.model.outputs, cache: cache)
         } catch {
             // The data was loaded when the file was validated; only a file changed since can fail here.
             throw WriteError(path: error.path, reason: "cannot read the data: \(error.message)")
         }
-        guard let result else { return }
+        // Temporary files a killed writer left go first, before this run's own.
+        ResultFiles.removeTemporaryFiles(in: runFolder.path)
+        var curve = RunCurve(file: try CurveWriter(runFolder, layers: run.model.layers.count), reduced: ReducedCurve(epochs: run.training.epochs))
+        guard let trained = Trainer.train(run, data: data, curve: &curve, shouldStop: cancelled) else { return }
         let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-        let runFolder = experiment.reproduces == nil ? folder.run(run.name) : folder.reproduction(run.name)
-        let digest = try write(run, result, to: runFolder)
+        let digest = try write(run, trained, &curve.file, to: runFolder)
+        curve.reduced.close()
         let reproduction = experiment.reproduces.map { compare(runFolder, with: folder.run($0)) }
-        let status = RunSummary(run: run, curve: result.curve).status
+        let status = RunSummary(run: run, curve: curve.reduced.summary).status
         lock.lock()
         defer { lock.unlock() }
         done += 1
         if status == .diverged { diverged += 1 }
         timings[folder.path, default: [:]][run.name] = elapsed
         writtenConfigs[folder.path, default: [:]][run.name] = digest
+        if experiment.reproduces == nil { curves[folder.path, default: [:]][run.name] = curve.reduced }
         if let reproduction { reproductions.append(reproduction) }
-        events(.finished(RunProgress(experiment: run.experiment, run: run.name, status: status, epochs: result.curve.count - 1,
+        events(.finished(RunProgress(experiment: run.experiment, run: run.name, status: status, epochs: trained.epochs,
                                      seconds: elapsed, done: done, total: total, diverged: diverged)))
     }
 
-    /// A run's own files: the curve and the model first, its config last (the
-    /// mark of a finished run). Temporary files a killed writer left are removed first.
-    /// Returns the SHA-256 of the config (a shard's claim on the run; empty unsharded).
-    private func write(_ run: RunConfig, _ result: TrainingResult, to folder: RunFolder) throws(WriteError) -> String {
+    /// A run's own files: the curve (streamed during training) and the model
+    /// first, its config last (the mark of a finished run; an older one is
+    /// removed first). Returns the SHA-256 of the config (a shard's claim on
+    /// the run; empty unsharded).
+    private func write(_ run: RunConfig, _ trained: TrainedNetwork, _ curve: inout CurveWriter,
+                       to folder: RunFolder) throws(WriteError) -> String {
         unlink(folder.config)
-        ResultFiles.removeTemporaryFiles(in: folder.path)
-        try CurveFile.write(result.curve, layers: run.model.layers.count, to: folder)
-        try ModelFile.write(result.network, to: folder)
+        try curve.finish()
+        try ModelFile.write(trained.network, to: folder)
         let config = ConfigFile.text(run, in: folder)
         try ConfigFile.write(config, to: folder)
         return options.shard == nil ? "" : SHA256.hex(Data(config.utf8))
@@ -244,5 +256,16 @@ public final class Runner: @unchecked Sendable {
             verdict = differing.isEmpty ? .identical : .differs(differing)
         }
         return Reproduction(run: reproduced.name, folder: reproduced.path, original: original.path, verdict: verdict)
+    }
+}
+
+/// Where a run's curve goes as it trains: to curve.csv, and reduced, to memory.
+private struct RunCurve: CurveSink {
+    var file: CurveWriter
+    var reduced: ReducedCurve
+
+    mutating func append(_ record: EpochRecord) {
+        file.append(record)
+        reduced.append(record)
     }
 }

@@ -20,11 +20,14 @@ let mergeSpec = CommandSpec(
 /// `nnlab merge [DIR ...]`.
 func runMerge(_ arguments: ParsedArguments) -> ExitStatus {
     guard let folders = experimentFolders(arguments.positional) else { return .invalidInput }
+    let interrupt = Interrupt()
+    interrupt.install()
     let published: [PublishedExperiment]
     do {
-        published = try Publisher.publish(folders)
+        published = try Publisher.publish(folders, jobs: ProcessInfo.processInfo.activeProcessorCount,
+                                          cancelled: interrupt.beginPublishing())
     } catch {
-        return failure(error)
+        return failure(error, interrupt: interrupt, resume: "run 'nnlab merge' again to publish the rest")
     }
     var complete = true
     for experiment in published {

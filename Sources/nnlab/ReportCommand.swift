@@ -12,12 +12,16 @@ let reportSpec = CommandSpec(
 /// disk (the same publish as `nnlab run`'s), partial results too.
 func runReport(_ arguments: ParsedArguments) -> ExitStatus {
     guard let folders = experimentFolders(arguments.positional) else { return .invalidInput }
+    let interrupt = Interrupt()
+    interrupt.install()
     do {
-        for experiment in try Publisher.publish(folders) {
+        let published = try Publisher.publish(folders, jobs: ProcessInfo.processInfo.activeProcessorCount,
+                                              cancelled: interrupt.beginPublishing())
+        for experiment in published {
             print("\(experiment.folder.reportHTML): \(experiment.summaryLine)")
         }
     } catch {
-        return failure(error)
+        return failure(error, interrupt: interrupt, resume: "run 'nnlab report' again to publish the rest")
     }
     return .success
 }
@@ -49,11 +53,19 @@ func experimentFolders(_ paths: [String]) -> [ExperimentFolder]? {
 }
 
 /// Prints a publishing error; its exit status: 2 for results that cannot be
-/// read as they are, 1 for a file that cannot be written.
-func failure(_ error: PublishError) -> ExitStatus {
-    printError("\(error)\n")
+/// read as they are, 1 for a file that cannot be written, 130 (143 for
+/// SIGTERM) when a signal stopped publishing — `resume` then says how to finish.
+func failure(_ error: PublishError, interrupt: Interrupt? = nil, resume: String = "") -> ExitStatus {
     switch error {
-    case .unreadable, .mixedShards: return .invalidInput
-    case .write: return .writeFailure
+    case .unreadable, .mixedShards:
+        printError("\(error)\n")
+        return .invalidInput
+    case .write:
+        printError("\(error)\n")
+        return .writeFailure
+    case .interrupted:
+        let stop = interrupt?.verb ?? "interrupted"
+        printError("\(error.description.replacingOccurrences(of: "interrupted", with: stop)) (each whole, the others as they were); \(resume)\n")
+        return interrupt?.status ?? .interrupted
     }
 }

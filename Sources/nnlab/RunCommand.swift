@@ -88,10 +88,11 @@ func runRun(_ arguments: ParsedArguments) -> ExitStatus {
     do {
         progress.writingReports()
         defer { progress.reportsWritten() }
-        published = try Publisher.publish(outcome.folders, timings: outcome.timings)
+        published = try Publisher.publish(outcome.folders, timings: outcome.timings, curves: outcome.curves, jobs: jobs,
+                                          cancelled: interrupt.beginPublishing())
     } catch {
-        printError("\(error)\n")
-        return .writeFailure
+        progress.reportsWritten()
+        return failure(error, interrupt: interrupt, resume: resumeHint(arguments))
     }
     if outcome.interrupted {
         let folders = outcome.folders.map { $0.path + "/" }.joined(separator: ", ")
@@ -198,10 +199,30 @@ final class Interrupt: @unchecked Sendable {
     private var first: Int32?
     private var sources: [DispatchSourceSignal] = []
 
+    /// What a first signal stops: training, or publishing.
+    private var publishing = false
+    /// Signals received before publishing began.
+    private var beforePublishing = 0
+
     var happened: Bool {
         lock.lock()
         defer { lock.unlock() }
         return count > 0
+    }
+
+    /// From now on a signal stops publishing; returns the question publishing
+    /// asks (a signal since now). After a stop during training, publishing what
+    /// finished goes on, and a second signal quits at once.
+    func beginPublishing() -> @Sendable () -> Bool {
+        lock.lock()
+        publishing = true
+        beforePublishing = count
+        lock.unlock()
+        return { [self] in
+            lock.lock()
+            defer { lock.unlock() }
+            return count > beforePublishing
+        }
     }
 
     /// 130 after SIGINT, 143 after SIGTERM (128 + the signal, as shells report it).
@@ -223,11 +244,12 @@ final class Interrupt: @unchecked Sendable {
                 lock.lock()
                 count += 1
                 let again = count > 1
+                let stopping = publishing ? "stopping after the reports in progress are written" : "stopping after the runs in progress finish their epoch"
                 if first == nil { first = number }
                 lock.unlock()
                 if again { exit((number == SIGTERM ? ExitStatus.terminated : ExitStatus.interrupted).rawValue) }
                 let what = number == SIGTERM ? "terminated (SIGTERM): " : ""
-                printError("\n\(what)stopping after the runs in progress finish their epoch… (Ctrl-C again to quit now)\n")
+                printError("\n\(what)\(stopping)… (Ctrl-C again to quit now)\n")
             }
             source.resume()
             sources.append(source)

@@ -7,12 +7,15 @@ public enum PublishError: Error, Sendable, CustomStringConvertible {
     case write(WriteError)
     /// The shards' records disagree on the experiment (`ShardedResults`).
     case mixedShards(folder: String, message: String)
+    /// Ctrl-C: these experiments were published (whole), the others left as they were.
+    case interrupted(published: [PublishedExperiment], of: Int)
 
     public var description: String {
         switch self {
         case .unreadable(let diagnostics): return diagnostics.rendered
         case .mixedShards(let folder, let message): return "\(folder): error: \(message)"
         case .write(let error): return "nnlab: error: \(error)"
+        case .interrupted(let published, let total): return "interrupted while publishing: \(published.count) of \(total) experiment\(total == 1 ? "" : "s") published"
         }
     }
 }
@@ -28,6 +31,8 @@ public struct PublishedExperiment: Sendable {
     public var missing: [String]
     /// For a sharded sweep, the shards that own each missing run.
     public var owners: [String: [Shard]]
+    /// What the report showed (the index draws from it).
+    public var results: ResultsFolder
 }
 
 /// The third stage of `nnlab run`, and all of `nnlab report`: writes an
@@ -45,29 +50,48 @@ public struct PublishedExperiment: Sendable {
 /// ran, a run is finished when a record claims its config.json, and the
 /// timings are the shards'. Once every run is finished the records are
 /// removed, and the folder holds the bytes an unsharded run writes.
+///
+/// Experiments are published in parallel on `jobs` threads, and the charts of
+/// one experiment share what threads are left. The runs' curves are read in
+/// bounded memory (`ReducedCurve`), or taken from the runner's, which equal
+/// them. Cancelled (Ctrl-C), publishing stops between experiments; each
+/// experiment's files are built first and written at the end, so an
+/// experiment is either published whole or left as it was.
 public enum Publisher {
     /// Publishes each folder, then rebuilds the index of each of their results folders.
-    /// `timings` are the seconds of runs just trained, by folder path and run name;
-    /// other runs keep the seconds in timings.csv.
+    /// `timings` are the seconds of runs just trained, and `curves` their
+    /// reduced curves, by folder path and run name; other runs keep the seconds
+    /// in timings.csv, and their curves are read from disk.
     public static func publish(_ folders: [ExperimentFolder], timings: [String: [String: Double]] = [:],
+                               curves: [String: [String: ReducedCurve]] = [:], jobs: Int = 1,
+                               cancelled: @escaping @Sendable () -> Bool = { false },
                                cache: CSVCache = CSVCache()) throws(PublishError) -> [PublishedExperiment] {
-        var published: [PublishedExperiment] = []
-        var trees: [ResultsTree] = []
-        for folder in folders {
-            published.append(try publish(folder, timings: timings[folder.path] ?? [:], cache: cache))
-            if !trees.contains(folder.tree) { trees.append(folder.tree) }
+        let results = Slots<PublishedExperiment>(folders.count)
+        let inner = max(1, jobs / max(1, folders.count))
+        try WorkerPool.run(tasks: folders.count, workers: jobs, cancelled: cancelled) { (i: Int) throws(PublishError) in
+            let folder = folders[i]
+            let published = try publish(folder, timings: timings[folder.path] ?? [:], curves: curves[folder.path] ?? [:],
+                                        jobs: inner, cancelled: cancelled, cache: cache)
+            if let published { results.set(i, published) }
         }
+        let published = results.values.compactMap { $0 }
+        if published.count < folders.count { throw .interrupted(published: published, of: folders.count) }
+        var trees: [ResultsTree] = []
+        for folder in folders where !trees.contains(folder.tree) { trees.append(folder.tree) }
         do {
-            for tree in trees { try IndexPage.write(tree) }
+            let shown = Dictionary(published.map { ($0.folder.path, $0.results) }) { $1 }
+            for tree in trees { try IndexPage.write(tree, published: shown) }
         } catch {
             throw .write(error)
         }
         return published
     }
 
-    /// Publishes one experiment folder (not the index).
+    /// Publishes one experiment folder (not the index); nil when cancelled before its files were written.
     public static func publish(_ folder: ExperimentFolder, timings new: [String: Double] = [:],
-                               cache: CSVCache = CSVCache()) throws(PublishError) -> PublishedExperiment {
+                               curves known: [String: ReducedCurve] = [:], jobs: Int = 1,
+                               cancelled: @escaping @Sendable () -> Bool = { false },
+                               cache: CSVCache = CSVCache()) throws(PublishError) -> PublishedExperiment? {
         let sharded = try ShardedResults.gather(folder)
         if let sharded, ExperimentCopy.data(folder) != sharded.experiment {
             do {
@@ -83,22 +107,30 @@ public enum Publisher {
             throw .unreadable(error)
         }
         ResultFiles.removeTemporaryFiles(in: folder.path)
+        // Each finished run's reduced curve, taken from the runner or read, in parallel.
+        let runs = outline.runs
+        let read = WorkerPool.map(runs.count, workers: jobs) { i -> ReducedCurve? in
+            let run = runs[i], runFolder = folder.run(run.name)
+            guard !cancelled(), sharded.map({ $0.finished.contains(run.name) }) ?? FileManager.default.fileExists(atPath: runFolder.config),
+                  FileManager.default.fileExists(atPath: runFolder.model) else { return nil }
+            return known[run.name] ?? CurveFile.reduced(runFolder, epochs: outline.trainings[run.point].epochs)
+        }
+        guard !cancelled() else { return nil }
         var rows: [RunSummary] = []
         var curves: [String: [EpochRecord]] = [:]
         var missing: [String] = []
-        for run in outline.runs {
-            let runFolder = folder.run(run.name)
-            guard sharded.map({ $0.finished.contains(run.name) }) ?? FileManager.default.fileExists(atPath: runFolder.config),
-                  FileManager.default.fileExists(atPath: runFolder.model), let curve = CurveFile.read(runFolder) else {
+        for (run, curve) in zip(runs, read) {
+            guard let curve else {
                 missing.append(run.name)
                 continue
             }
             rows.append(RunSummary(run: run.name, sweepLabels: run.labels, seed: run.seed,
-                                   training: outline.trainings[run.point], curve: curve))
-            curves[run.name] = curve
+                                   training: outline.trainings[run.point], curve: curve.summary))
+            curves[run.name] = curve.records
         }
         let results = ResultsFolder(folder: folder, outline: outline, runs: rows, curves: curves)
-        let report = Report(results, cache: cache)
+        let report = Report(results, cache: cache, jobs: jobs)
+        guard !cancelled() else { return nil }
         do {
             try SummaryFile.write(rows, sweepPaths: outline.sweepPaths, to: folder)
             let seconds = TimingsFile.read(folder).merging(sharded?.seconds ?? [:]) { $1 }.merging(new) { $1 }
@@ -119,6 +151,6 @@ public enum Publisher {
             }
         }
         return PublishedExperiment(folder: folder, summaryLine: report.summaryLine, finished: rows.count,
-                                   planned: outline.runs.count, missing: missing, owners: owners)
+                                   planned: outline.runs.count, missing: missing, owners: owners, results: results)
     }
 }

@@ -6,11 +6,13 @@ import Foundation
 /// accuracy where it applies, diverged and unfinished runs, and a small chart
 /// of the best grid point's loss by epoch.
 public enum IndexPage {
-    /// Rebuilds the index of `tree` from the experiment folders in it that have a report.
-    public static func write(_ tree: ResultsTree) throws(WriteError) {
+    /// Rebuilds the index of `tree` from the experiment folders in it that have
+    /// a report: those just published from `published` (by folder path, curves
+    /// and all), the others read back.
+    public static func write(_ tree: ResultsTree, published: [String: ResultsFolder] = [:]) throws(WriteError) {
         var rows: [String] = []
         for folder in tree.experimentFolders() where folder.hasReport {
-            guard let results = ResultsFolder.read(folder, curves: false) else { continue }
+            guard let results = published[folder.path] ?? ResultsFolder.read(folder, curves: false) else { continue }
             rows.append(row(folder, Report(tableOf: results)))
         }
         let header = ["experiment", "question", "runs", "best grid point", "rank metric", "accuracy", "diverged", "finished", "loss by epoch"]
@@ -54,25 +56,25 @@ public enum IndexPage {
             "<td class=\"n\">\(accuracy)</td>",
             "<td class=\"n\">\(diverged == 0 ? "" : String(diverged))</td>",
             "<td class=\"n\">\(missing == 0 ? "" : "partial: \(results.runs.count) of \(results.plannedRuns) runs finished")</td>",
-            "<td>\(shown.map { sparkline(report.points[$0], folder: folder) } ?? "")</td>",
+            "<td>\(shown.map { sparkline(report.points[$0], results: results) } ?? "")</td>",
         ]
         return "<tr>" + cells.joined() + "</tr>"
     }
 
     /// A 140 × 34 chart of a grid point's mean loss by epoch (its seeds that
     /// did not diverge; validation loss, else training), log scale, no axes.
-    static func sparkline(_ point: GridPoint, folder: ExperimentFolder) -> String {
+    static func sparkline(_ point: GridPoint, results: ResultsFolder) -> String {
         let kept = point.runs.filter { $0.status != .diverged }
-        let curves = (kept.isEmpty ? point.runs : kept).compactMap { CurveFile.read(folder.run($0.run)) }
+        let curves = (kept.isEmpty ? point.runs : kept).compactMap { results.curves[$0.run] ?? results.reducedCurve(of: $0.run) }
         guard let longest = curves.map(\.count).max(), longest >= 2 else { return "" }
         let validation = curves.allSatisfy { $0.allSatisfy { $0.validationLoss != nil } }
-        // At most 140 points: one per pixel column.
+        // At most 140 points: one per pixel column. Seeds' rows line up by index (`ReducedCurve`).
         let step = max(1, longest / 140)
         var values: [(Double, Double)] = []
-        for epoch in Swift.stride(from: 0, to: longest, by: step) {
-            let losses = curves.compactMap { $0.count > epoch ? (validation ? $0[epoch].validationLoss : $0[epoch].trainLoss) : nil }
+        for row in Swift.stride(from: 0, to: longest, by: step) {
+            let losses = curves.compactMap { $0.count > row ? (validation ? $0[row].validationLoss : $0[row].trainLoss) : nil }
                 .filter { $0.isFinite && $0 > 0 }
-            guard !losses.isEmpty else { continue }
+            guard !losses.isEmpty, let epoch = curves.lazy.compactMap({ $0.count > row ? $0[row].epoch : nil }).first else { continue }
             values.append((Double(epoch), log10(losses.reduce(0, +) / Double(losses.count))))
         }
         guard values.count >= 2, let low = values.map(\.1).min(), let high = values.map(\.1).max(), let last = values.last else { return "" }

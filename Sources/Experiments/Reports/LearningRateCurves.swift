@@ -17,9 +17,10 @@ extension ReportCharts {
             let curves = (kept.isEmpty ? point.runs : kept).compactMap { results.curves[$0.run] }
             guard let longest = curves.map(\.count).max() else { continue }
             var chartPoints: [ChartPoint] = []
-            for epoch in 1 ..< max(longest, 1) {
-                let rates = curves.compactMap { $0.count > epoch ? $0[epoch].learningRate : nil }
-                guard !rates.isEmpty else { continue }
+            // Seeds' rows line up by index (`ReducedCurve`); the epoch is the row's.
+            for row in 0 ..< longest {
+                let rates = curves.compactMap { $0.count > row ? $0[row].learningRate : nil }
+                guard !rates.isEmpty, let epoch = curves.lazy.compactMap({ $0.count > row ? $0[row].epoch : nil }).first else { continue }
                 chartPoints.append(ChartPoint(x: Double(epoch), y: rates.reduce(0, +) / Double(rates.count), note: nil))
             }
             series.append(ChartSeries(name: point.name, points: chartPoints, mark: .none, colorIndex: nil, dashed: false))

@@ -18,7 +18,8 @@ public struct Report: Sendable {
     /// The grid points that tie at the best value (then no point is starred), when more than one does.
     public var tied: [Int] = []
 
-    public init(_ results: ResultsFolder, cache: CSVCache = CSVCache()) {
+    /// The report of `results`, its charts built on `jobs` threads.
+    public init(_ results: ResultsFolder, cache: CSVCache = CSVCache(), jobs: Int = 1) {
         self.results = results
         points = GridPoint.points(of: results)
         ranking = Ranking(results)
@@ -29,11 +30,23 @@ public struct Report: Sendable {
             charts = []
             boundaries = []
         } else {
-            charts = [ReportCharts.lossCurves(context), ReportCharts.accuracyCurves(context),
-                      ReportCharts.learningRateCurves(results, points), ReportCharts.learningRate(context),
-                      ReportCharts.gradientNorms(context), ReportCharts.regressionFit(context, cache: cache),
-                      ReportCharts.confusion(context, cache: cache)].compactMap { $0 }
-            boundaries = ReportCharts.decisionBoundaries(context, cache: cache)
+            let points = points
+            // Each chart is a value of the results alone: built in parallel, kept in this order.
+            let builders: [@Sendable () -> [ReportChart]] = [
+                { [ReportCharts.lossCurves(context)].compactMap { $0 } },
+                { [ReportCharts.accuracyCurves(context)].compactMap { $0 } },
+                { [ReportCharts.learningRateCurves(results, points)].compactMap { $0 } },
+                { [ReportCharts.learningRate(context)].compactMap { $0 } },
+                { [ReportCharts.gradientNorms(context)].compactMap { $0 } },
+                { [ReportCharts.regressionFit(context, cache: cache)].compactMap { $0 } },
+                { [ReportCharts.confusion(context, cache: cache)].compactMap { $0 } },
+            ]
+            let pictured = ReportCharts.picturedPoints(context)
+            let built = WorkerPool.map(builders.count + pictured.count, workers: jobs) { i in
+                i < builders.count ? builders[i]() : ReportCharts.decisionBoundaries(context, of: [pictured[i - builders.count]], cache: cache)
+            }
+            charts = Array(built[..<builders.count].joined())
+            boundaries = Array(built[builders.count...].joined())
         }
     }
 

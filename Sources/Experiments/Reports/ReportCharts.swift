@@ -100,9 +100,10 @@ enum ReportCharts {
             var band: [(low: Double, high: Double)] = []
             for (lineIndex, line) in lines.enumerated() {
                 var chartPoints: [ChartPoint] = []
-                for epoch in 0 ..< longest {
-                    let values = curves.compactMap { $0.count > epoch ? line.value($0[epoch]) : nil }.filter(\.isFinite)
-                    guard let stats = MeanStd(values) else { continue }
+                // Seeds' rows line up by index (`ReducedCurve`); the epoch is the row's.
+                for row in 0 ..< longest {
+                    let values = curves.compactMap { $0.count > row ? line.value($0[row]) : nil }.filter(\.isFinite)
+                    guard let stats = MeanStd(values), let epoch = curves.lazy.compactMap({ $0.count > row ? $0[row].epoch : nil }).first else { continue }
                     chartPoints.append(ChartPoint(x: Double(epoch), y: stats.mean,
                                                   note: values.count < point.runs.count ? "\(values.count) of \(point.runs.count) seeds" : nil))
                     if lineIndex == 0 { band.append((stats.mean - (stats.std ?? 0), stats.mean + (stats.std ?? 0))) }
@@ -420,8 +421,13 @@ enum ReportCharts {
 
     /// For 2-D classification data, the decision boundary of the best run of each pictured grid point (`picturedPoints`), data on top.
     static func decisionBoundaries(_ c: Context, cache: CSVCache) -> [ReportChart] {
+        decisionBoundaries(c, of: picturedPoints(c), cache: cache)
+    }
+
+    /// The decision boundaries of the grid points `indices`.
+    static func decisionBoundaries(_ c: Context, of indices: [Int], cache: CSVCache) -> [ReportChart] {
         var charts: [ReportChart] = []
-        for index in picturedPoints(c) {
+        for index in indices {
             let point = c.points[index]
             guard let best = c.ranking.bestRun(point),
                   let config = c.results.config(of: best.run, cache: cache), config.model.inputs == 2,

@@ -23,6 +23,8 @@ public struct ResultsFolder: Sendable {
 
     /// `report.rank_by`, when the experiment gives it.
     public var rankBy: RankMetric?
+    /// Each run's planned epochs (by which its curve is reduced), when the experiment copy was read.
+    public var plannedEpochs: [String: Int] = [:]
 
     /// True when the loss is one of the sweep's axes.
     public var lossSwept: Bool { sweepPaths.contains("loss") }
@@ -62,6 +64,7 @@ public struct ResultsFolder: Sendable {
         self.curves = curves
         plannedRuns = outline.runs.count
         rankBy = outline.rankBy
+        plannedEpochs = Dictionary(outline.runs.map { ($0.name, outline.trainings[$0.point].epochs) }) { $1 }
         seedsPerPoint = outline.seedsPerPoint
         let finished = Set(runs.map(\.run))
         var perPoint = Array(repeating: 0, count: outline.gridPoints)
@@ -78,14 +81,21 @@ public struct ResultsFolder: Sendable {
     /// has no summary.
     public static func read(_ folder: ExperimentFolder, curves readCurves: Bool = true) -> ResultsFolder? {
         guard let (paths, rows) = SummaryFile.read(folder) else { return nil }
-        var curves: [String: [EpochRecord]] = [:]
-        for row in rows where readCurves {
-            curves[row.run] = CurveFile.read(folder.run(row.run))
-        }
         guard let outline = try? ExperimentCopy.outline(folder), outline.sweepPaths == paths else {
-            return ResultsFolder(folder: folder, name: folder.name, description: nil, sweepPaths: paths, runs: rows, curves: curves)
+            var results = ResultsFolder(folder: folder, name: folder.name, description: nil, sweepPaths: paths, runs: rows, curves: [:])
+            for row in rows where readCurves { results.curves[row.run] = results.reducedCurve(of: row.run) }
+            return results
         }
-        return ResultsFolder(folder: folder, outline: outline, runs: rows, curves: curves)
+        var results = ResultsFolder(folder: folder, outline: outline, runs: rows, curves: [:])
+        for row in rows where readCurves { results.curves[row.run] = results.reducedCurve(of: row.run) }
+        return results
+    }
+
+    /// A run's curve read from disk, reduced (`ReducedCurve`) for its planned
+    /// epochs (else the epochs it trained).
+    public func reducedCurve(of run: String) -> [EpochRecord]? {
+        let epochs = plannedEpochs[run] ?? runs.first { $0.run == run }?.epochs ?? 0
+        return CurveFile.reduced(folder.run(run), epochs: epochs)?.records
     }
 
     /// The run's resolved config, loaded from its `config.json`.

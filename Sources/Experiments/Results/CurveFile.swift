@@ -1,3 +1,5 @@
+import Foundation
+
 /// `curve.csv`: one row per epoch, from epoch 0 (before training).
 ///
 /// Columns: `epoch, train_loss, validation_loss, train_accuracy,
@@ -24,19 +26,30 @@ public enum CurveFile {
     }
 
     public static func text(_ curve: [EpochRecord], layers: Int) -> String {
-        var text = CSVText.line(header(layers: layers))
-        let blanks = Array(repeating: "", count: layers)
-        func cells(_ values: [Double?]) -> [String] {
-            values.count == layers ? values.map(CSVText.number) : blanks
+        var bytes = Array(CSVText.line(header(layers: layers)).utf8)
+        for record in curve { appendRow(record, layers: layers, to: &bytes) }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Appends `record`'s row: numbers as `numberText` writes them, blank for nil
+    /// (and for per-layer values of the wrong count).
+    static func appendRow(_ record: EpochRecord, layers: Int, to bytes: inout [UInt8]) {
+        func cell(_ x: Double?) {
+            bytes.append(UInt8(ascii: ","))
+            if let x { bytes += numberText(x).utf8 }
         }
-        for record in curve {
-            let norms = record.gradientNorms.map { $0.map(CSVText.number) } ?? blanks
-            text += CSVText.line([String(record.epoch), CSVText.number(record.trainLoss), CSVText.number(record.validationLoss),
-                                  CSVText.number(record.trainAccuracy), CSVText.number(record.validationAccuracy),
-                                  CSVText.number(record.learningRate)] + norms
-                                 + cells(record.deadFractions) + cells(record.saturatedFractions))
-        }
-        return text
+        bytes += String(record.epoch).utf8
+        cell(record.trainLoss)
+        cell(record.validationLoss)
+        cell(record.trainAccuracy)
+        cell(record.validationAccuracy)
+        cell(record.learningRate)
+        let norms = record.gradientNorms.flatMap { $0.count == layers ? $0 : nil }
+        for l in 0 ..< layers { cell(norms?[l]) }
+        let units = record.deadFractions.count == layers && record.saturatedFractions.count == layers
+        for l in 0 ..< layers { cell(units ? record.deadFractions[l] : nil) }
+        for l in 0 ..< layers { cell(units ? record.saturatedFractions[l] : nil) }
+        bytes.append(UInt8(ascii: "\n"))
     }
 
     /// The columns before the gradient norms.
@@ -45,32 +58,26 @@ public enum CurveFile {
     /// Reads a curve written by `text` (or by the writer before the dead and
     /// saturated columns); nil when the text is not such a curve.
     public static func parse(_ text: String, layers: Int) -> [EpochRecord]? {
-        let rows = CSVText.parse(text)
-        guard let first = rows.first, rows.count >= 2 else { return nil }
-        let hasUnitStates: Bool
-        if first == header(layers: layers) {
-            hasUnitStates = true
-        } else if first == legacyHeader(layers: layers) {
-            hasUnitStates = false
-        } else {
-            return nil
+        var curve = CollectedCurve()
+        var text = text
+        let parsed = text.withUTF8 { bytes in
+            read(UnsafeRawBufferPointer(bytes), into: &curve, expecting: layers)
         }
-        let width = leadingColumns + layers * (hasUnitStates ? 3 : 1)
-        var curve: [EpochRecord] = []
-        for row in rows.dropFirst() {
-            guard row.count == width, let epoch = Int(row[0]), let trainLoss = number(row[1]) else { return nil }
-            let norms = row[leadingColumns ..< leadingColumns + layers].map(number)
-            var record = EpochRecord(epoch: epoch, trainLoss: trainLoss, validationLoss: number(row[2]),
-                                     trainAccuracy: number(row[3]), validationAccuracy: number(row[4]),
-                                     gradientNorms: norms.contains(nil) ? nil : norms.map { $0! }, learningRate: number(row[5]))
-            if hasUnitStates {
-                let dead = leadingColumns + layers
-                record.deadFractions = row[dead ..< dead + layers].map(number)
-                record.saturatedFractions = row[dead + layers ..< dead + 2 * layers].map(number)
-            }
-            curve.append(record)
+        return parsed ? curve.records : nil
+    }
+
+    /// Reads the curve in `bytes` row by row into `sink`; false when it is not
+    /// a curve (its header is checked against `layers` when given, else the
+    /// layer count is read off it).
+    private static func read<Sink: CurveSink>(_ bytes: UnsafeRawBufferPointer, into sink: inout Sink, expecting layers: Int?) -> Bool {
+        var reader = CurveReader()
+        var start = 0
+        while start < bytes.count {
+            let end = bytes[start...].firstIndex(of: UInt8(ascii: "\n")) ?? bytes.count
+            guard reader.take(UnsafeRawBufferPointer(rebasing: bytes[start ..< end]), into: &sink, expecting: layers) else { return false }
+            start = end + 1
         }
-        return curve
+        return reader.rows > 0
     }
 
     /// A number written by `numberText`, or nil for a blank.
@@ -85,6 +92,7 @@ public enum CurveFile {
     }
 }
 
+
 extension CurveFile {
     public static func write(_ curve: [EpochRecord], layers: Int, to run: RunFolder) throws(WriteError) {
         try ResultFiles.write(text(curve, layers: layers), to: run.curve)
@@ -92,12 +100,154 @@ extension CurveFile {
 
     /// A run's curve, its layer count read off the header; nil when missing or not a curve.
     public static func read(_ run: RunFolder) -> [EpochRecord]? {
-        guard let data = ResultFiles.read(run.curve) else { return nil }
-        let text = String(decoding: data, as: UTF8.self)
-        let layers = text.prefix { $0 != "\n" }.split(separator: ",").filter { $0.hasPrefix("grad_norm_") }.count
-        return parse(text, layers: layers)
+        var curve = CollectedCurve()
+        return read(run, into: &curve) ? curve.records : nil
+    }
+
+    /// A run's curve reduced for a run of `epochs` planned epochs (`ReducedCurve`);
+    /// nil when missing or not a curve. Its memory is bounded whatever the file's length.
+    public static func reduced(_ run: RunFolder, epochs: Int) -> ReducedCurve? {
+        var curve = ReducedCurve(epochs: epochs)
+        guard read(run, into: &curve) else { return nil }
+        curve.close()
+        return curve
+    }
+
+    /// Streams a run's curve.csv into `sink` a chunk at a time; false when it is
+    /// missing or not a curve (the sink may then have taken some rows).
+    public static func read<Sink: CurveSink>(_ run: RunFolder, into sink: inout Sink) -> Bool {
+        let descriptor = open(run.curve, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return false }
+        defer { close(descriptor) }
+        var reader = CurveReader()
+        var buffer = [UInt8](repeating: 0, count: 1 << 20)
+        var filled = 0
+        while true {
+            if filled == buffer.count { buffer += [UInt8](repeating: 0, count: buffer.count) }
+            let count = buffer.withUnsafeMutableBytes { Foundation.read(descriptor, $0.baseAddress! + filled, $0.count - filled) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                return false
+            }
+            let atEnd = count == 0
+            filled += count
+            // Every whole line in the buffer; at the end of the file, the last one too.
+            let consumed = buffer.withUnsafeBytes { bytes -> Int? in
+                var start = 0
+                while start < filled {
+                    guard let end = bytes[start ..< filled].firstIndex(of: UInt8(ascii: "\n")) ?? (atEnd ? filled : nil) else { break }
+                    guard reader.take(UnsafeRawBufferPointer(rebasing: bytes[start ..< end]), into: &sink, expecting: nil) else { return nil }
+                    start = end + 1
+                }
+                return min(start, filled)
+            }
+            guard let consumed else { return false }
+            if atEnd { return reader.rows > 0 }
+            buffer.withUnsafeMutableBytes { bytes in
+                if consumed > 0 { bytes.baseAddress!.copyMemory(from: bytes.baseAddress! + consumed, byteCount: filled - consumed) }
+            }
+            filled -= consumed
+        }
     }
 }
+
+/// Reads curve.csv a line at a time: the header, then each row into one reused
+/// record handed to a sink.
+private struct CurveReader {
+    private var layers = -1
+    private var hasUnitStates = false
+    private(set) var rows = 0
+    private var record = EpochRecord(epoch: 0, trainLoss: 0, validationLoss: nil, trainAccuracy: nil, validationAccuracy: nil, gradientNorms: nil)
+    private var norms: [Double] = []
+    private var cells: [Range<Int>] = []
+
+    /// Takes one line (without its line feed); false when it is not what a curve has there.
+    mutating func take<Sink: CurveSink>(_ line: UnsafeRawBufferPointer, into sink: inout Sink, expecting expected: Int?) -> Bool {
+        if layers < 0 { return readHeader(line, expecting: expected) }
+        cells.removeAll(keepingCapacity: true)
+        var start = 0
+        for i in 0 ..< line.count where line[i] == UInt8(ascii: ",") {
+            cells.append(start ..< i)
+            start = i + 1
+        }
+        cells.append(start ..< line.count)
+        let leading = CurveFile.leadingColumns
+        guard cells.count == leading + layers * (hasUnitStates ? 3 : 1), let epoch = integer(line, cells[0]),
+              let trainLoss = number(line, cells[1]), let trainLoss,
+              let validationLoss = number(line, cells[2]), let trainAccuracy = number(line, cells[3]),
+              let validationAccuracy = number(line, cells[4]), let learningRate = number(line, cells[5]) else { return false }
+        record.epoch = epoch
+        record.trainLoss = trainLoss
+        record.validationLoss = validationLoss
+        record.trainAccuracy = trainAccuracy
+        record.validationAccuracy = validationAccuracy
+        record.learningRate = learningRate
+        // The norms go into `norms`, then into the record only when every layer has one (not at epoch 0).
+        var complete = true
+        if norms.count != layers { norms = Array(repeating: 0, count: layers) }
+        for l in 0 ..< layers {
+            guard let norm = number(line, cells[leading + l]) else { return false }
+            if let norm { norms[l] = norm } else { complete = false }
+        }
+        if !complete {
+            record.gradientNorms = nil
+        } else if record.gradientNorms?.count == layers {
+            for l in 0 ..< layers { record.gradientNorms![l] = norms[l] }
+        } else {
+            record.gradientNorms = norms
+        }
+        if hasUnitStates {
+            if record.deadFractions.count != layers {
+                record.deadFractions = Array(repeating: nil, count: layers)
+                record.saturatedFractions = Array(repeating: nil, count: layers)
+            }
+            for l in 0 ..< layers {
+                guard let dead = number(line, cells[leading + layers + l]),
+                      let saturated = number(line, cells[leading + 2 * layers + l]) else { return false }
+                record.deadFractions[l] = dead
+                record.saturatedFractions[l] = saturated
+            }
+        }
+        sink.append(record)
+        rows += 1
+        return true
+    }
+
+    private mutating func readHeader(_ line: UnsafeRawBufferPointer, expecting expected: Int?) -> Bool {
+        let names = String(decoding: line, as: UTF8.self).split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        let count = expected ?? names.filter { $0.hasPrefix("grad_norm_") }.count
+        if names == CurveFile.header(layers: count) {
+            hasUnitStates = true
+        } else if names == CurveFile.legacyHeader(layers: count) {
+            hasUnitStates = false
+        } else {
+            return false
+        }
+        layers = count
+        return true
+    }
+
+    /// A whole-number cell.
+    private func integer(_ line: UnsafeRawBufferPointer, _ cell: Range<Int>) -> Int? {
+        guard !cell.isEmpty, cell.count <= 18 else { return nil }
+        var value = 0
+        for i in cell {
+            let digit = Int(line[i]) - Int(UInt8(ascii: "0"))
+            guard (0 ... 9).contains(digit) else { return nil }
+            value = value * 10 + digit
+        }
+        return value
+    }
+
+    /// A number cell as `numberText` writes it: .some(nil) for a blank, nil when not a number.
+    private func number(_ line: UnsafeRawBufferPointer, _ cell: Range<Int>) -> Double?? {
+        guard !cell.isEmpty else { return .some(nil) }
+        // Swift's own reading (a small string for up to 15 bytes: no allocation), as `CurveFile.number`.
+        let text = String(decoding: UnsafeRawBufferPointer(rebasing: line[cell]), as: UTF8.self)
+        return CurveFile.number(text).map { .some($0) }
+    }
+}
+
 
 /// A curve read by its header alone, every column kept, for the exports: a
 /// column added to `curve.csv` flows through them with no change.
@@ -137,5 +287,42 @@ extension CurveFile {
             table.rows.append(row)
         }
         return table
+    }
+}
+
+/// A run's curve.csv written while the run trains (a `CurveSink`): rows are
+/// formatted into a buffer and appended to the file's temporary name, so a
+/// curve of any length takes a fixed amount of memory; `finish` renames the
+/// file into place (atomic, as every result file). Dropped unfinished (an
+/// interrupted run), it leaves no file.
+public struct CurveWriter: CurveSink {
+    private let file: ResultFileStream
+    private let layers: Int
+    private var buffer: [UInt8] = []
+
+    /// Flushed to the file past this many bytes.
+    private static let bufferSize = 1 << 16
+
+    public init(_ run: RunFolder, layers: Int) throws(WriteError) {
+        file = try ResultFileStream(path: run.curve)
+        self.layers = layers
+        buffer.reserveCapacity(CurveWriter.bufferSize + 4096)
+        buffer += CSVText.line(CurveFile.header(layers: layers)).utf8
+    }
+
+    public mutating func append(_ record: EpochRecord) {
+        CurveFile.appendRow(record, layers: layers, to: &buffer)
+        if buffer.count >= CurveWriter.bufferSize { flush() }
+    }
+
+    /// Writes the last rows and renames the file into place.
+    public mutating func finish() throws(WriteError) {
+        flush()
+        try file.commit()
+    }
+
+    private mutating func flush() {
+        buffer.withUnsafeBytes { file.write($0) }
+        buffer.removeAll(keepingCapacity: true)
     }
 }

@@ -46,7 +46,7 @@ public enum ResultFiles {
     public static func write(_ data: Data, to path: String) throws(WriteError) {
         let folder = (path as NSString).deletingLastPathComponent
         try makeFolder(folder)
-        let temporary = path + temporarySuffix
+        let temporary = temporaryPath(path)
         // A plain write: the rename below is what makes the file appear whole.
         // (Foundation's file writing adds an fsync per file, and createFile a
         // second temporary file and rename: writing a sweep's results cost as
@@ -56,11 +56,7 @@ public enum ResultFiles {
             unlink(temporary)
             throw WriteError(path: path, reason: failure)
         }
-        if rename(temporary, path) != 0 {
-            let message = String(cString: strerror(errno))
-            unlink(temporary)
-            throw WriteError(path: path, reason: message)
-        }
+        try commit(temporary, to: path)
     }
 
     /// Writes all of `data` to a new (or truncated) file at `path`.
@@ -83,6 +79,18 @@ public enum ResultFiles {
         let closed = close(descriptor) == 0
         if !written { errno = savedErrno }
         return written && closed
+    }
+
+    /// The temporary name `path` is written under before its rename.
+    static func temporaryPath(_ path: String) -> String { path + temporarySuffix }
+
+    /// Renames `temporary` over `path`; on failure removes it and throws.
+    static func commit(_ temporary: String, to path: String) throws(WriteError) {
+        if rename(temporary, path) != 0 {
+            let message = String(cString: strerror(errno))
+            unlink(temporary)
+            throw WriteError(path: path, reason: message)
+        }
     }
 
     /// Creates `folder` and its parents.
@@ -173,5 +181,60 @@ enum CSVText {
             rows.append(fields)
         }
         return rows
+    }
+}
+
+/// A result file written piece by piece, as `ResultFiles.write` writes a whole
+/// one: to its temporary name, renamed over the final name by `commit`.
+/// Dropped without `commit` (an interrupted run), the temporary file is removed.
+final class ResultFileStream {
+    let path: String
+    private let temporary: String
+    private var descriptor: Int32
+    /// The first write's failure, reported by `commit`.
+    private var failure: String?
+
+    init(path: String) throws(WriteError) {
+        self.path = path
+        let folder = (path as NSString).deletingLastPathComponent
+        try ResultFiles.makeFolder(folder)
+        temporary = ResultFiles.temporaryPath(path)
+        descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else {
+            throw WriteError(path: path, reason: String(cString: strerror(errno)))
+        }
+    }
+
+    /// Appends `bytes` (the failure, if any, is kept for `commit`).
+    func write(_ bytes: UnsafeRawBufferPointer) {
+        guard failure == nil, descriptor >= 0 else { return }
+        var offset = 0
+        while offset < bytes.count {
+            let count = Foundation.write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
+            if count < 0 {
+                if errno == EINTR { continue }
+                failure = errno == ENOSPC ? "the disk is full" : String(cString: strerror(errno))
+                return
+            }
+            offset += count
+        }
+    }
+
+    /// Closes the file and renames it into place.
+    func commit() throws(WriteError) {
+        let closed = close(descriptor) == 0
+        descriptor = -1
+        if failure == nil && !closed { failure = String(cString: strerror(errno)) }
+        if let failure {
+            unlink(temporary)
+            throw WriteError(path: path, reason: failure)
+        }
+        try ResultFiles.commit(temporary, to: path)
+    }
+
+    deinit {
+        guard descriptor >= 0 else { return }
+        close(descriptor)
+        unlink(temporary)
     }
 }

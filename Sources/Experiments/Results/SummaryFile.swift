@@ -23,7 +23,14 @@ public struct RunSummary: Sendable, Equatable {
     /// `Trainer.isDiverged`), stopped when early stopping ended the run before
     /// its last epoch, completed otherwise.
     public init(run: String, sweepLabels: [String], seed: Int, training: TrainingConfig, curve: [EpochRecord]) {
-        let last = curve[curve.count - 1]
+        var summary = CurveSummary()
+        for record in curve { summary.add(record) }
+        self.init(run: run, sweepLabels: sweepLabels, seed: seed, training: training, curve: summary)
+    }
+
+    /// The same from a curve's `CurveSummary` (of at least one row).
+    public init(run: String, sweepLabels: [String], seed: Int, training: TrainingConfig, curve: CurveSummary) {
+        let last = curve.last!
         self.run = run
         self.sweepLabels = sweepLabels
         self.seed = seed
@@ -32,31 +39,30 @@ public struct RunSummary: Sendable, Equatable {
         validationLoss = last.validationLoss
         trainAccuracy = last.trainAccuracy
         validationAccuracy = last.validationAccuracy
-        if Trainer.isDiverged(last.trainLoss, initial: curve[0].trainLoss, factor: training.divergenceFactor) {
+        if Trainer.isDiverged(last.trainLoss, initial: curve.initialTrainLoss, factor: training.divergenceFactor) {
             status = .diverged
         } else if last.epoch < training.epochs {
             status = .stopped
         } else {
             status = .completed
         }
-        let byValidation = curve.allSatisfy { $0.validationLoss != nil }
-        var bestEpoch = 0
-        var bestLoss = Double.infinity
-        for record in curve {
-            let loss = byValidation ? record.validationLoss! : record.trainLoss
-            if loss < bestLoss {
-                bestLoss = loss
-                bestEpoch = record.epoch
-            }
+        if curve.allValidated {
+            bestEpoch = curve.bestValidation.epoch
+            bestValidationLoss = curve.bestValidation.loss.isFinite ? curve.bestValidation.loss : last.validationLoss
+        } else {
+            bestEpoch = curve.bestTraining.epoch
+            bestValidationLoss = nil
         }
-        self.bestEpoch = bestEpoch
-        bestValidationLoss = byValidation ? (bestLoss.isFinite ? bestLoss : last.validationLoss) : nil
     }
 }
 
 extension RunSummary {
     /// A run's row, from its config and curve.
     public init(run: RunConfig, curve: [EpochRecord]) {
+        self.init(run: run.name, sweepLabels: run.sweepValues.map(\.label), seed: run.seed, training: run.training, curve: curve)
+    }
+
+    public init(run: RunConfig, curve: CurveSummary) {
         self.init(run: run.name, sweepLabels: run.sweepValues.map(\.label), seed: run.seed, training: run.training, curve: curve)
     }
 }

@@ -48,13 +48,38 @@ public struct EpochRecord: Sendable, Equatable {
     }
 }
 
-/// What training one run produced.
+/// What training one run produced, its whole curve kept in memory.
 public struct TrainingResult: Sendable {
     public var status: RunStatus
     /// Epoch 0 and every epoch trained.
     public var curve: [EpochRecord]
     /// The network after the last epoch trained.
     public var network: Network
+}
+
+/// What training one run produced when its curve went to a `CurveSink`.
+public struct TrainedNetwork: Sendable {
+    public var status: RunStatus
+    /// The last epoch trained.
+    public var epochs: Int
+    /// The network after the last epoch trained (the last finite one, for a diverged run).
+    public var network: Network
+}
+
+/// Where a run's curve goes while it trains, one row per epoch, epoch 0 first.
+public protocol CurveSink {
+    /// Takes one epoch's row. The trainer reuses the record's storage for the
+    /// next epoch: a sink that keeps rows keeps copies.
+    mutating func append(_ record: EpochRecord)
+}
+
+/// A sink that keeps every row: the whole curve in memory.
+public struct CollectedCurve: CurveSink {
+    public var records: [EpochRecord] = []
+
+    public init() {}
+
+    public mutating func append(_ record: EpochRecord) { records.append(record) }
 }
 
 /// Trains runs as SPEC §4 defines it: the steps of `BatchSchedule` (mini-batches
@@ -69,10 +94,21 @@ public struct TrainingResult: Sendable {
 /// A training step allocates nothing: batches are copied into preallocated
 /// matrices and the network's buffers are reused.
 public enum Trainer {
-    /// Trains one run. `shouldStop` is asked after every epoch; when it answers
-    /// true, training ends and nil is returned (an interrupted run is no result).
+    /// Trains one run, keeping its whole curve. `shouldStop` is asked after every
+    /// epoch; when it answers true, training ends and nil is returned (an
+    /// interrupted run is no result).
     public static func train(_ run: RunConfig, data: PreparedData,
                              shouldStop: () -> Bool = { false }) -> TrainingResult? {
+        var curve = CollectedCurve()
+        guard let trained = train(run, data: data, curve: &curve, shouldStop: shouldStop) else { return nil }
+        return TrainingResult(status: trained.status, curve: curve.records, network: trained.network)
+    }
+
+    /// Trains one run, handing each epoch's row to `sink` as it is evaluated;
+    /// nil when `shouldStop` answered true. The rows share one record's
+    /// storage: past epoch 0, an epoch allocates nothing unless the sink keeps rows.
+    public static func train<Sink: CurveSink>(_ run: RunConfig, data: PreparedData, curve sink: inout Sink,
+                                              shouldStop: () -> Bool = { false }) -> TrainedNetwork? {
         var generator = Generator(seed: run.seed)
         var network = run.initialNetwork(&generator)
         var plan = BatchSchedule(run: run, samples: data.trainingInputs.rows)
@@ -80,8 +116,10 @@ public enum Trainer {
         let n = plan.samples, batchSize = plan.batchSize
 
         var evaluator = Evaluator(network: network, data: data, loss: run.loss)
-        var curve = [evaluator.record(network, epoch: 0, gradientNorms: nil)]
-        let initialLoss = curve[0].trainLoss
+        var record = EpochRecord(epoch: 0, trainLoss: 0, validationLoss: nil, trainAccuracy: nil, validationAccuracy: nil, gradientNorms: nil)
+        evaluator.record(network, into: &record)
+        sink.append(record)
+        let initialLoss = record.trainLoss
 
         var batch = BatchBuffers(network: network, size: batchSize, features: data.trainingInputs.columns,
                                  outputs: data.trainingTargets.columns)
@@ -89,11 +127,11 @@ public enum Trainer {
         var lastBatch = lastSize == 0 ? nil : BatchBuffers(network: network, size: lastSize, features: data.trainingInputs.columns,
                                                             outputs: data.trainingTargets.columns)
         var normSums = [Double](repeating: 0, count: network.layers.count)
-        var status = isDiverged(curve[0].trainLoss, initial: initialLoss, factor: run.training.divergenceFactor) ? RunStatus.diverged : .completed
+        var status = isDiverged(initialLoss, initial: initialLoss, factor: run.training.divergenceFactor) ? RunStatus.diverged : .completed
         // The network after the last epoch that did not diverge: what model.json
         // holds when a diverged run's weights are no longer finite (JSON has no NaN).
         var lastFinite = network
-        var best = curve[0].validationLoss ?? .infinity
+        var best = record.validationLoss ?? .infinity
         var epochsWithoutImprovement = 0
 
         while status == .completed && plan.epoch < run.training.epochs {
@@ -114,10 +152,12 @@ public enum Trainer {
                 steps += 1
                 plan.finishStep()
             }
-            let norms = normSums.map { $0 / Double(steps) }
-            var record = evaluator.record(network, epoch: plan.epoch, gradientNorms: norms)
+            record.epoch = plan.epoch
+            if record.gradientNorms == nil { record.gradientNorms = normSums }
+            for l in normSums.indices { record.gradientNorms![l] = normSums[l] / Double(steps) }
             record.learningRate = learningRate
-            curve.append(record)
+            evaluator.record(network, into: &record)
+            sink.append(record)
             plan.finishEpoch(loss: record.validationLoss ?? record.trainLoss)
             if isDiverged(record.trainLoss, initial: initialLoss, factor: run.training.divergenceFactor) {
                 status = .diverged
@@ -138,7 +178,7 @@ public enum Trainer {
             }
             if shouldStop() { return nil }
         }
-        return TrainingResult(status: status, curve: curve, network: network)
+        return TrainedNetwork(status: status, epochs: record.epoch, network: network)
     }
 
     /// Divergence: a non-finite loss, or one above `factor` times the epoch-0
@@ -221,25 +261,28 @@ private struct Evaluator {
         validation = data.hasValidation ? Workspace(network: network, batchSize: data.validationInputs.rows, keepingReluPreactivations: false) : nil
     }
 
-    mutating func record(_ network: Network, epoch: Int, gradientNorms: [Double]?) -> EpochRecord {
+    /// Fills `record`'s losses, accuracies and unit states (its epoch, gradient
+    /// norms and learning rate are the caller's), in place: its arrays are
+    /// reused when no one else holds them.
+    mutating func record(_ network: Network, into record: inout EpochRecord) {
         // `evaluate` is static: a method of `self` would take a copy of `self`,
         // whose second reference to the workspace would make every write to it copy.
-        let (trainLoss, trainAccuracy) = Evaluator.evaluate(network, loss, &training!, data.trainingInputs,
-                                                            data.trainingTargets, data.trainingLabels)
-        var dead: [Double?] = [], saturated: [Double?] = []
+        (record.trainLoss, record.trainAccuracy) = Evaluator.evaluate(network, loss, &training!, data.trainingInputs,
+                                                                      data.trainingTargets, data.trainingLabels)
+        let layers = network.layers.count
+        if record.deadFractions.count != layers {
+            record.deadFractions = Array(repeating: nil, count: layers)
+            record.saturatedFractions = Array(repeating: nil, count: layers)
+        }
         for l in network.layers.indices {
             let activation = network.layers[l].activation
-            dead.append(UnitState.deadFraction(activation, a: training!.a[l], alive: &alive))
-            saturated.append(UnitState.saturatedFraction(activation, a: training!.a[l]))
+            record.deadFractions[l] = UnitState.deadFraction(activation, a: training!.a[l], alive: &alive)
+            record.saturatedFractions[l] = UnitState.saturatedFraction(activation, a: training!.a[l])
         }
-        var validationLoss: Double?, validationAccuracy: Double?
         if validation != nil {
-            (validationLoss, validationAccuracy) = Evaluator.evaluate(network, loss, &validation!, data.validationInputs,
-                                                                      data.validationTargets, data.validationLabels)
+            (record.validationLoss, record.validationAccuracy) = Evaluator.evaluate(network, loss, &validation!, data.validationInputs,
+                                                                                    data.validationTargets, data.validationLabels)
         }
-        return EpochRecord(epoch: epoch, trainLoss: trainLoss, validationLoss: validationLoss, trainAccuracy: trainAccuracy,
-                           validationAccuracy: validationAccuracy, gradientNorms: gradientNorms,
-                           deadFractions: dead, saturatedFractions: saturated)
     }
 
     /// The mean loss and, for classification, the accuracy: the predicted class
