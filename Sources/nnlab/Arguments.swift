@@ -1,3 +1,4 @@
+import Foundation
 import Experiments
 
 /// nnlab's own argument parser: commands with positional arguments, options
@@ -140,3 +141,15 @@ func parseArguments(_ arguments: [String], for command: CommandSpec) throws(Usag
     return parsed
 }
 
+
+/// The `--jobs N` option of `run`, `report` and `merge`: threads to train or
+/// publish on, 1 to 4096 (default: the number of cores); nil, with the usage
+/// error printed, for any other value.
+func jobsOption(_ arguments: ParsedArguments, command: String) -> Int? {
+    guard let text = arguments.values["--jobs"] else { return ProcessInfo.processInfo.activeProcessorCount }
+    guard let n = Int(text), n >= 1, n <= 4096 else {
+        _ = report(.invalidValue(option: "--jobs", value: text, expected: "a whole number from 1 to 4096", command: command))
+        return nil
+    }
+    return n
+}

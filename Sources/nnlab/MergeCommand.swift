@@ -6,7 +6,7 @@ let mergeSpec = CommandSpec(
     abstract: "Publish a sharded sweep: summaries, reports and the index from every shard's runs.",
     positionalUsage: "[DIR ...]",
     positionalHelp: "Experiments' results folders, or results folders of them (default: results/).",
-    options: [],
+    options: [OptionSpec(name: "--jobs", valueName: "N", help: "Experiments and charts to build at once (default: the number of cores).")],
     discussion: """
         Run it once the shards of 'nnlab run --shard' are done (as the merge job of
         'nnlab slurm' does). With every run finished it writes exactly what one
@@ -19,12 +19,12 @@ let mergeSpec = CommandSpec(
 
 /// `nnlab merge [DIR ...]`.
 func runMerge(_ arguments: ParsedArguments) -> ExitStatus {
-    guard let folders = experimentFolders(arguments.positional) else { return .invalidInput }
+    guard let jobs = jobsOption(arguments, command: "merge"), let folders = experimentFolders(arguments.positional) else { return .invalidInput }
     let interrupt = Interrupt()
     interrupt.install()
     let published: [PublishedExperiment]
     do {
-        published = try Publisher.publish(folders, jobs: ProcessInfo.processInfo.activeProcessorCount,
+        published = try Publisher.publish(folders, jobs: jobs,
                                           cancelled: interrupt.beginPublishing())
     } catch {
         return failure(error, interrupt: interrupt, resume: "run 'nnlab merge' again to publish the rest")

@@ -6,16 +6,16 @@ let reportSpec = CommandSpec(
     abstract: "Rebuild the reports and results/index.html from existing results, without training.",
     positionalUsage: "[DIR ...]",
     positionalHelp: "Results folders, or single experiments' folders in them (default: results/).",
-    options: [])
+    options: [OptionSpec(name: "--jobs", valueName: "N", help: "Experiments and charts to build at once (default: the number of cores).")])
 
 /// `nnlab report [DIR ...]`: publishes each experiment folder from what is on
 /// disk (the same publish as `nnlab run`'s), partial results too.
 func runReport(_ arguments: ParsedArguments) -> ExitStatus {
-    guard let folders = experimentFolders(arguments.positional) else { return .invalidInput }
+    guard let jobs = jobsOption(arguments, command: "report"), let folders = experimentFolders(arguments.positional) else { return .invalidInput }
     let interrupt = Interrupt()
     interrupt.install()
     do {
-        let published = try Publisher.publish(folders, jobs: ProcessInfo.processInfo.activeProcessorCount,
+        let published = try Publisher.publish(folders, jobs: jobs,
                                               cancelled: interrupt.beginPublishing())
         for experiment in published {
             print("\(experiment.folder.reportHTML): \(experiment.summaryLine)")

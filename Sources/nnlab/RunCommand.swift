@@ -28,13 +28,7 @@ let runSpec = CommandSpec(
 
 /// `nnlab run [PATH ...] [--jobs N] [--output DIR] [--fresh] [--quiet]`.
 func runRun(_ arguments: ParsedArguments) -> ExitStatus {
-    var jobs = ProcessInfo.processInfo.activeProcessorCount
-    if let text = arguments.values["--jobs"] {
-        guard let n = Int(text), n >= 1, n <= 4096 else {
-            return report(.invalidValue(option: "--jobs", value: text, expected: "a whole number from 1 to 4096", command: "run"))
-        }
-        jobs = n
-    }
+    guard let jobs = jobsOption(arguments, command: "run") else { return .invalidInput }
     let output = arguments.values["--output"] ?? "results"
     guard !output.isEmpty else {
         return report(.invalidValue(option: "--output", value: output, expected: "a folder", command: "run"))

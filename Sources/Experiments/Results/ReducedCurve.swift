@@ -42,13 +42,14 @@ public struct ReducedCurve: Sendable, CurveSink {
     }
 
     public mutating func append(_ record: EpochRecord) {
-        summary.add(record)
+        defer { summary.add(record) }
         guard epochsPerBucket > 1 else {
             records.append(record)
             return
         }
         let index = record.epoch / epochsPerBucket
         if index != bucket {
+            // `summary.last` is still the previous row: the bucket's last.
             closeBucket()
             bucket = index
             first = record

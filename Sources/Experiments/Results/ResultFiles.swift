@@ -32,10 +32,16 @@ public enum ResultFiles {
     /// Removes the temporary files a killed writer left in `folder` (not its subfolders).
     /// Only the folder's one writer calls this: a run's worker, or publish.
     public static func removeTemporaryFiles(in folder: String) {
-        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return }
-        for name in names where name.contains(temporaryMarker) {
-            unlink(joinFilePath(folder, name))
+        // readdir rather than FileManager: a run's folder is usually not there
+        // yet, and FileManager's error for that costs more than the listing.
+        guard let directory = opendir(folder) else { return }
+        var names: [String] = []
+        while let entry = readdir(directory) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            if name.contains(temporaryMarker) { names.append(name) }
         }
+        closedir(directory)
+        for name in names { unlink(joinFilePath(folder, name)) }
     }
 
     /// Writes `text` to `path` atomically, creating the folder when needed.
@@ -96,6 +102,8 @@ public enum ResultFiles {
     /// Creates `folder` and its parents.
     public static func makeFolder(_ folder: String) throws(WriteError) {
         guard !folder.isEmpty else { return }
+        // One mkdir when the parent is there (a run's folder); FileManager for the rest.
+        if mkdir(folder, 0o777) == 0 { return }
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory) {
             guard isDirectory.boolValue else { throw WriteError(path: folder, reason: "a file is in the way of the folder") }
