@@ -5,29 +5,35 @@
 ///
 /// Examples: 1 → "1", 0.1 → "0.1", 1e-05 → "1e-5", 1.5e+20 → "1.5e+20".
 public func numberText(_ x: Double) -> String {
-    if x.isNaN { return "nan" }
-    if x.isInfinite { return x < 0 ? "-inf" : "inf" }
-    // Byte by byte (the text is ASCII): Character-wise search and suffix
-    // tests cost more than the printing, and a curve file has thousands of numbers.
-    let text = x.description
-    let bytes = Array(text.utf8)
-    guard let e = bytes.firstIndex(of: UInt8(ascii: "e")) else {
-        return bytes.hasWholeSuffix ? String(decoding: bytes.dropLast(2), as: UTF8.self) : text
-    }
-    let mantissa = bytes[..<e].hasWholeSuffix ? bytes[..<(e - 2)] : bytes[..<e]
-    var exponent = bytes[(e + 1)...]
-    var sign = ""
-    if let first = exponent.first, first == UInt8(ascii: "-") || first == UInt8(ascii: "+") {
-        sign = first == UInt8(ascii: "-") ? "-" : "+"
-        exponent = exponent.dropFirst()
-    }
-    let digits = exponent.drop { $0 == UInt8(ascii: "0") }
-    return String(decoding: mantissa, as: UTF8.self) + "e" + sign + (digits.isEmpty ? "0" : String(decoding: digits, as: UTF8.self))
+    var bytes: [UInt8] = []
+    bytes.reserveCapacity(24)
+    appendNumberText(x, to: &bytes)
+    return String(decoding: bytes, as: UTF8.self)
 }
 
-private extension Collection where Element == UInt8, Index == Int {
-    /// Whether the text ends in ".0", the fraction of a whole number.
-    var hasWholeSuffix: Bool {
-        count >= 2 && self[endIndex - 2] == UInt8(ascii: ".") && self[endIndex - 1] == UInt8(ascii: "0")
+/// Appends `numberText(x)`'s bytes: the form a curve file is written in, row
+/// after row, without a string per number.
+public func appendNumberText(_ x: Double, to out: inout [UInt8]) {
+    if x.isNaN { return out += "nan".utf8 }
+    if x.isInfinite { return out += (x < 0 ? "-inf" : "inf").utf8 }
+    var text = x.description
+    // Byte by byte (the text is ASCII, and native: contiguous UTF-8).
+    text.withUTF8 { bytes in
+        func wholeSuffix(_ end: Int) -> Bool {
+            end >= 2 && bytes[end - 2] == UInt8(ascii: ".") && bytes[end - 1] == UInt8(ascii: "0")
+        }
+        guard let e = bytes.firstIndex(of: UInt8(ascii: "e")) else {
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[..<(wholeSuffix(bytes.count) ? bytes.count - 2 : bytes.count)]))
+            return
+        }
+        out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[..<(wholeSuffix(e) ? e - 2 : e)]))
+        out.append(UInt8(ascii: "e"))
+        var i = e + 1
+        if i < bytes.count, bytes[i] == UInt8(ascii: "-") || bytes[i] == UInt8(ascii: "+") {
+            out.append(bytes[i])
+            i += 1
+        }
+        while i < bytes.count - 1, bytes[i] == UInt8(ascii: "0") { i += 1 }
+        out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[i...]))
     }
 }

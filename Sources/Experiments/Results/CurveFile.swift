@@ -36,7 +36,7 @@ public enum CurveFile {
     static func appendRow(_ record: EpochRecord, layers: Int, to bytes: inout [UInt8]) {
         func cell(_ x: Double?) {
             bytes.append(UInt8(ascii: ","))
-            if let x { bytes += numberText(x).utf8 }
+            if let x { appendNumberText(x, to: &bytes) }
         }
         bytes += String(record.epoch).utf8
         cell(record.trainLoss)
