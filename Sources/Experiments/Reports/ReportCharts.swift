@@ -122,6 +122,9 @@ enum ReportCharts {
             y.range = y.scale == .log ? pow(10, floor(log10(low))) ... pow(10, ceil(log10(high)) + (low == high ? 1 : 0))
                 : max(0, floor(low * 10) / 10) ... min(1, max(ceil(high * 10) / 10, floor(low * 10) / 10 + 0.1))
         }
+        if ManyGridPoints.applies(c.points.count) {
+            return ManyGridPoints.curves(c, lines: lines, means: means, title: title, yAxis: y, file: file, heading: heading, caption: caption)
+        }
         let seeds = c.results.seedsPerPoint
         let styleKey = lines.count < 2 ? [] : lines.map { LegendItem(text: $0.dashed ? "dashed: \($0.name)" : "solid: \($0.name)", color: "#555555", dash: $0.dashed ? SVG.dashes[1] : nil) }
         let bandNote = seeds > 1 ? [LegendItem(text: "band: ± 1 std over seeds", color: "#BBBBBB")] : []
@@ -276,10 +279,15 @@ enum ReportCharts {
                                       color: colors.colors[index], faded: colors.colors[index] == nil, group: index,
                                       inLegend: colors.legendNames[index] != nil))
         }
+        var legend = colors.extraLegend, scale = colors.colorScale
+        if ManyGridPoints.applies(c.points.count), keys.count > SeriesColors.maxLegend {
+            (series, marked, legend) = ManyGridPoints.summarized(series, names: names, order: groupOrder, marked: marked, xName: "learning rate")
+            scale = nil
+        }
         let chart = LineChart(title: "Final \(which) loss against learning rate",
                               x: Axis(title: "learning rate (log scale)", scale: .log, name: "learning rate"),
                               y: Axis(title: "final \(which) loss (log scale)", scale: .log, name: "final \(which) loss"),
-                              series: series, marked: marked, legendItems: colors.extraLegend, colorScale: colors.colorScale)
+                              series: series, marked: marked, legendItems: legend, colorScale: scale)
         return ReportChart(file: "learning-rate.svg", heading: "Final loss against learning rate",
                            caption: "Mean final \(which) loss over the seeds that did not diverge; each diverged run is a cross in the band above the plot.",
                            svg: chart.svg())
@@ -297,9 +305,11 @@ enum ReportCharts {
             means.append((0 ..< layers).map { l in norms.map { $0[l] }.reduce(0, +) / Double(norms.count) })
         }
         guard !items.isEmpty else { return nil }
+        if ManyGridPoints.applies(items.count) { return ManyGridPoints.gradientNorms(c, items: items, means: means) }
+        let local = Dictionary(uniqueKeysWithValues: items.enumerated().map { ($1, $0) })
         let colors = SeriesColors(names: items.map { c.points[$0].name },
                                   values: numericAxis(items.map { c.points[$0].labels }, paths: c.results.sweepPaths),
-                                  order: c.order.compactMap { items.firstIndex(of: $0) },
+                                  order: c.order.compactMap { local[$0] },
                                   domain: numericAxis(c.points.map(\.labels), paths: c.results.sweepPaths)?.values)
         for (local, item) in items.enumerated() {
             series.append(ChartSeries(name: colors.legendNames[local] ?? c.points[item].name,
