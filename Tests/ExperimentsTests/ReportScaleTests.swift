@@ -166,6 +166,37 @@ final class ReportScaleTests: XCTestCase {
         XCTAssert(report.markdown().contains("| … 2,470 more grid points: every one is in summary.csv |"))
     }
 
+    /// Charts built side by side on many threads give the report of one thread, byte for byte.
+    func testChartsBuiltInParallelGiveTheSameReport() {
+        let rates = (0 ..< 6).map { String(Double($0 + 1) / 10) }
+        let results = ReportStructureTests.results(paths: ["optimizer.learning_rate", "model.activation"], axes: [rates, ["relu", "tanh"]],
+                                                   seeds: 3, floor: { labels, seed in Double(labels[0])! / 10 + 0.01 * Double(seed) },
+                                                   diverges: { labels, seed in labels[0] == "0.6" && seed == 1 })
+        final class Slots: @unchecked Sendable {
+            var values: [ReportChart?]
+            init(_ count: Int) { values = Array(repeating: nil, count: count) }
+        }
+        let parallel: Report.ChartRunner = { jobs in
+            let slots = Slots(jobs.count)
+            let lock = NSLock()
+            DispatchQueue.concurrentPerform(iterations: jobs.count) { index in
+                let chart = jobs[index]()
+                lock.lock()
+                slots.values[index] = chart
+                lock.unlock()
+            }
+            return slots.values
+        }
+        let serial = Report(results)
+        for _ in 0 ..< 3 {
+            let report = Report(results, runCharts: parallel)
+            XCTAssertEqual(report.charts.map(\.file), serial.charts.map(\.file))
+            XCTAssertEqual(report.html(), serial.html())
+            XCTAssertEqual(report.markdown(), serial.markdown())
+        }
+        XCTAssertGreaterThanOrEqual(serial.charts.count, 3)
+    }
+
     /// Up to `ManyGridPoints.chartLimit` grid points every one is tabled and drawn.
     func testSmallSweepsAreTabledAndDrawnWhole() throws {
         let rates = (0 ..< 12).map { String(Double($0 + 1) / 10) }

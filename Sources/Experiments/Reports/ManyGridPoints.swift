@@ -170,7 +170,7 @@ enum ManyGridPoints {
     static func summarized(_ lines: [ChartSeries], names: [String], order: [Int], marked: [MarkedPoint],
                            xName: String) -> (series: [ChartSeries], marked: [MarkedPoint], legend: [LegendItem]) {
         let picks = highlights(order, ranked: order.count)
-        let what = "lines (one per value of the other axes)"
+        let what = "lines"
         var series = spread(lines.map(\.points), what: what, yName: nil, scale: .log, group: picks.count)
         for (rank, pick) in picks.enumerated() {
             var line = lines[pick.item]

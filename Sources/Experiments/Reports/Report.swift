@@ -20,7 +20,8 @@ public struct Report: Sendable {
     /// The grid points from best to worst, as the charts rank them (`ReportCharts.Context.order`).
     var rankOrder: [Int] = []
 
-    public init(_ results: ResultsFolder, cache: CSVCache = CSVCache()) {
+    /// `runCharts` builds the charts (`ReportCharts.jobs`): one after another by default, or side by side on a pool.
+    public init(_ results: ResultsFolder, cache: CSVCache = CSVCache(), runCharts: ChartRunner = Report.serial) {
         self.results = results
         points = GridPoint.points(of: results)
         ranking = Ranking(results)
@@ -32,11 +33,11 @@ public struct Report: Sendable {
             charts = []
             boundaries = []
         } else {
-            charts = [ReportCharts.lossCurves(context), ReportCharts.accuracyCurves(context),
-                      ReportCharts.learningRateCurves(results, points), ReportCharts.learningRate(context),
-                      ReportCharts.gradientNorms(context), ReportCharts.regressionFit(context, cache: cache),
-                      ReportCharts.confusion(context, cache: cache)].compactMap { $0 }
-            boundaries = ReportCharts.decisionBoundaries(context, cache: cache)
+            let jobs = ReportCharts.jobs(context, cache: cache)
+            let built = runCharts(jobs.map(\.build))
+            precondition(built.count == jobs.count, "a chart runner returns one result per job, found \(built.count) for \(jobs.count)")
+            charts = zip(jobs, built).compactMap { $0.isBoundary ? nil : $1 }
+            boundaries = zip(jobs, built).compactMap { $0.isBoundary ? $1 : nil }
         }
     }
 
