@@ -101,6 +101,29 @@ final class ReportScaleTests: XCTestCase {
         }
     }
 
+    /// The index's chart of a 100,000-epoch run comes from the curve in memory
+    /// (the folder does not exist), names the real last epoch, stays bounded by
+    /// its 140 pixel columns and keeps the lowest loss.
+    func testTheIndexSparklineOfALongRunIsBoundedAndKeepsItsLowestLoss() throws {
+        let epochs = 100_000
+        let curve = (0 ... epochs).map { epoch in
+            EpochRecord(epoch: epoch, trainLoss: epoch == 77_777 ? 0.001 : 0.1 + 0.9 * exp(-Double(epoch) / 20_000) + 0.01 * Self.noise(epoch),
+                        validationLoss: nil, trainAccuracy: nil, validationAccuracy: nil, gradientNorms: nil)
+        }
+        let training = TrainingConfig(epochs: epochs, batchSize: .samples(8), shuffle: true, divergenceFactor: 1e4, earlyStopping: nil)
+        let run = RunSummary(run: "seed=0", sweepLabels: [], seed: 0, training: training, curve: curve)
+        let results = ResultsFolder(folder: ExperimentFolder(path: "/nowhere"), name: "long", description: nil, sweepPaths: [], runs: [run],
+                                    curves: ["seed=0": curve])
+        let point = try XCTUnwrap(GridPoint.points(of: results).first)
+        let svg = IndexPage.sparkline(point, folder: results.folder, curves: results.curves)
+        XCTAssert(svg.contains("training loss from 1.0"), svg)
+        XCTAssert(svg.contains(" at epoch 100000</title>"), svg)
+        let vertices = try XCTUnwrap(svg.firstMatch(of: #/points="([^"]+)"/#)).1.split(separator: " ")
+        XCTAssertLessThanOrEqual(vertices.count, 4 * 137)
+        XCTAssert(vertices.contains { $0.hasSuffix(",31") }, "the lowest loss, at the bottom (y = 34 − 3)")
+        XCTAssertEqual(IndexPage.sparkline(point, folder: results.folder), "", "nothing on disk to read")
+    }
+
     /// `SVG.f` gives `%.2f` trimmed of trailing zeros, ties and large values included.
     func testPixelCoordinatesAreRoundedAsPrintfDoes() {
         func reference(_ value: Double) -> String {
