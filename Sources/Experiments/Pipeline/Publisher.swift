@@ -31,8 +31,8 @@ public struct PublishedExperiment: Sendable {
     public var missing: [String]
     /// For a sharded sweep, the shards that own each missing run.
     public var owners: [String: [Shard]]
-    /// What the report showed (the index draws from it).
-    public var results: ResultsFolder
+    /// The report written (the index takes its row from it).
+    public var report: Report
 }
 
 /// The third stage of `nnlab run`, and all of `nnlab report`: writes an
@@ -79,8 +79,8 @@ public enum Publisher {
         var trees: [ResultsTree] = []
         for folder in folders where !trees.contains(folder.tree) { trees.append(folder.tree) }
         do {
-            let shown = Dictionary(published.map { ($0.folder.path, $0.results) }) { $1 }
-            for tree in trees { try IndexPage.write(tree, published: shown) }
+            let built = Dictionary(published.map { ($0.folder.path, $0.report) }) { $1 }
+            for tree in trees { try IndexPage.write(tree, built: built) }
         } catch {
             throw .write(error)
         }
@@ -129,7 +129,7 @@ public enum Publisher {
             curves[run.name] = curve.records
         }
         let results = ResultsFolder(folder: folder, outline: outline, runs: rows, curves: curves)
-        let report = Report(results, cache: cache, jobs: jobs)
+        let report = Report(results, cache: cache, runCharts: Report.pool(jobs))
         guard !cancelled() else { return nil }
         do {
             try SummaryFile.write(rows, sweepPaths: outline.sweepPaths, to: folder)
@@ -151,6 +151,6 @@ public enum Publisher {
             }
         }
         return PublishedExperiment(folder: folder, summaryLine: report.summaryLine, finished: rows.count,
-                                   planned: outline.runs.count, missing: missing, owners: owners, results: results)
+                                   planned: outline.runs.count, missing: missing, owners: owners, report: report)
     }
 }

@@ -6,13 +6,17 @@ import Foundation
 /// accuracy where it applies, diverged and unfinished runs, and a small chart
 /// of the best grid point's loss by epoch.
 public enum IndexPage {
-    /// Rebuilds the index of `tree` from the experiment folders in it that have
-    /// a report: those just published from `published` (by folder path, curves
-    /// and all), the others read back.
-    public static func write(_ tree: ResultsTree, published: [String: ResultsFolder] = [:]) throws(WriteError) {
+    /// Rebuilds the index of `tree` from the experiment folders in it that have a report.
+    /// `built`: reports just built (by folder path), whose rows and charts come
+    /// from their results in memory; the others are read from disk.
+    public static func write(_ tree: ResultsTree, built: [String: Report] = [:]) throws(WriteError) {
         var rows: [String] = []
         for folder in tree.experimentFolders() where folder.hasReport {
-            guard let results = published[folder.path] ?? ResultsFolder.read(folder, curves: false) else { continue }
+            if let report = built[folder.path] {
+                rows.append(row(folder, report))
+                continue
+            }
+            guard let results = ResultsFolder.read(folder, curves: false) else { continue }
             rows.append(row(folder, Report(tableOf: results)))
         }
         let header = ["experiment", "question", "runs", "best grid point", "rank metric", "accuracy", "diverged", "finished", "loss by epoch"]
@@ -63,25 +67,32 @@ public enum IndexPage {
 
     /// A 140 × 34 chart of a grid point's mean loss by epoch (its seeds that
     /// did not diverge; validation loss, else training), log scale, no axes.
+    /// The curves are the report's in memory when it has them, else read (reduced) from the runs' curve.csv.
     static func sparkline(_ point: GridPoint, results: ResultsFolder) -> String {
         let kept = point.runs.filter { $0.status != .diverged }
         let curves = (kept.isEmpty ? point.runs : kept).compactMap { results.curves[$0.run] ?? results.reducedCurve(of: $0.run) }
         guard let longest = curves.map(\.count).max(), longest >= 2 else { return "" }
         let validation = curves.allSatisfy { $0.allSatisfy { $0.validationLoss != nil } }
-        // At most 140 points: one per pixel column. Seeds' rows line up by index (`ReducedCurve`).
-        let step = max(1, longest / 140)
+        // The mean over seeds by record (records of one index share an epoch: the seeds of a grid point
+        // train alike), at the record's epoch.
         var values: [(Double, Double)] = []
-        for row in Swift.stride(from: 0, to: longest, by: step) {
-            let losses = curves.compactMap { $0.count > row ? (validation ? $0[row].validationLoss : $0[row].trainLoss) : nil }
-                .filter { $0.isFinite && $0 > 0 }
-            guard !losses.isEmpty, let epoch = curves.lazy.compactMap({ $0.count > row ? $0[row].epoch : nil }).first else { continue }
-            values.append((Double(epoch), log10(losses.reduce(0, +) / Double(losses.count))))
+        for index in 0 ..< longest {
+            var sum = 0.0, count = 0, epoch = 0
+            for curve in curves where curve.count > index {
+                guard let loss = validation ? curve[index].validationLoss : curve[index].trainLoss, loss.isFinite, loss > 0 else { continue }
+                sum += loss
+                count += 1
+                epoch = curve[index].epoch
+            }
+            if count > 0 { values.append((Double(epoch), log10(sum / Double(count)))) }
         }
-        guard values.count >= 2, let low = values.map(\.1).min(), let high = values.map(\.1).max(), let last = values.last else { return "" }
+        guard values.count >= 2, let low = values.map(\.1).min(), let high = values.map(\.1).max(), let last = values.last,
+              let first = values.first, last.0 > first.0 else { return "" }
         let span = max(high - low, 1e-9), width = 140.0, height = 34.0
-        let points = values.map { "\(SVG.f(2 + $0.0 / last.0 * (width - 4))),\(SVG.f(height - 3 - ($0.1 - low) / span * (height - 6)))" }
-        let first = pow(10, values[0].1), final = pow(10, last.1)
-        let tip = "\(point.name): \(validation ? "validation" : "training") loss from \(ReportNumber.text(first)) at epoch 0 to \(ReportNumber.text(final)) at epoch \(Int(last.0))"
+        var pixels: [(Double, Double)?] = values.map { (2 + ($0.0 - first.0) / (last.0 - first.0) * (width - 4), height - 3 - ($0.1 - low) / span * (height - 6)) }
+        if pixels.count > Int(width) { pixels = PixelDecimation.kept(pixels).map { pixels[$0] } }
+        let points = pixels.compactMap { $0.map { "\(SVG.f($0.0)),\(SVG.f($0.1))" } }
+        let tip = "\(point.name): \(validation ? "validation" : "training") loss from \(ReportNumber.text(pow(10, first.1))) at epoch \(Int(first.0)) to \(ReportNumber.text(pow(10, last.1))) at epoch \(Int(last.0))"
         return "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"140\" height=\"34\" viewBox=\"0 0 140 34\"><title>\(SVG.escape(tip))</title>"
             + "<rect width=\"140\" height=\"34\" fill=\"#FFFFFF\"/><polyline points=\"\(points.joined(separator: " "))\" fill=\"none\" stroke=\"#0072B2\" stroke-width=\"1.5\"/></svg>"
     }

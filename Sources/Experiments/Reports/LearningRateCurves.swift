@@ -17,10 +17,11 @@ extension ReportCharts {
             let curves = (kept.isEmpty ? point.runs : kept).compactMap { results.curves[$0.run] }
             guard let longest = curves.map(\.count).max() else { continue }
             var chartPoints: [ChartPoint] = []
-            // Seeds' rows line up by index (`ReducedCurve`); the epoch is the row's.
-            for row in 0 ..< longest {
-                let rates = curves.compactMap { $0.count > row ? $0[row].learningRate : nil }
-                guard !rates.isEmpty, let epoch = curves.lazy.compactMap({ $0.count > row ? $0[row].epoch : nil }).first else { continue }
+            // By record, at the record's epoch (a long run's curve may hold a bucketed subset of its epochs).
+            for index in 0 ..< longest {
+                let records = curves.compactMap { $0.count > index ? $0[index] : nil }
+                let rates = records.compactMap(\.learningRate)
+                guard let epoch = records.first?.epoch, !rates.isEmpty else { continue }
                 chartPoints.append(ChartPoint(x: Double(epoch), y: rates.reduce(0, +) / Double(rates.count), note: nil))
             }
             series.append(ChartSeries(name: point.name, points: chartPoints, mark: .none, colorIndex: nil, dashed: false))

@@ -45,10 +45,17 @@ public struct MarkedPoint: Sendable {
 /// area; markers are drawn whole. Faded series are drawn first, thin and grey.
 ///
 /// Hover: every drawn point inside the plot has an invisible circle (r = 5)
-/// with the tooltip "series · x-name x · y-name y" (4 significant digits) and
+/// with the tooltip "series · x-name x · y-name y" (4 significant digits; a
+/// whole x on an axis of `integerTicks` in full: "epoch 123457") and
 /// the point's note on a second line; a series with more drawn points than its
 /// share gets circles on every k-th point only (and its last): at most about
 /// 100 per series and 3000 per chart (but 10 per series at least).
+///
+/// A joined series with more points than the plot has pixel columns is drawn
+/// through at most four of them per column (`PixelDecimation`: first, last,
+/// least and greatest), its band's edges likewise, so the chart's size is
+/// bounded by its width, not by the number of epochs; hover circles sit on
+/// kept points, so they show real values.
 ///
 /// The same chart always gives the same bytes: coordinates have 2 decimals, and
 /// the clip path's id is a hash of the rest of the document (so charts inlined in
@@ -190,9 +197,16 @@ public struct LineChart: Sendable {
             let line = series[index]
             let style = style(of: line, index)
             let group = line.group ?? index
-            let pixels: [(Double, Double)?] = line.points.map { point in
+            var pixels: [(Double, Double)?] = line.points.map { point in
                 guard SVG.accepts(point.x, x.scale), SVG.accepts(point.y, y.scale) else { return nil }
                 return (area.x(xAxis.fraction(point.x)), area.y(yAxis.fraction(point.y)))
+            }
+            // More vertices than pixel columns: at most four per column (`PixelDecimation`), real points all.
+            var points = line.points
+            if line.joined, pixels.count > Int(area.width.rounded(.up)) {
+                let kept = PixelDecimation.kept(pixels)
+                pixels = kept.map { pixels[$0] }
+                points = kept.map { line.points[$0] }
             }
             if let band = line.band, band.count == line.points.count, !line.faded {
                 bands += bandPaths(line, band, xAxis: xAxis, yAxis: yAxis, area: area, color: style.color, group: group)
@@ -215,9 +229,10 @@ public struct LineChart: Sendable {
             let stride = max(1, (inside.count + cap - 1) / cap)
             for (k, i) in inside.enumerated() where k % stride == 0 || k == inside.count - 1 {
                 guard let (px, py) = pixels[i] else { continue }
-                let point = line.points[i]
+                let point = points[i]
                 var parts = line.name.isEmpty ? [] : [line.name]
-                parts.append(SVG.named(x.hoverName, point.x))
+                parts.append(x.integerTicks && point.x == point.x.rounded() && abs(point.x) < 1e15
+                    ? "\(x.hoverName) \(Int(point.x))" : SVG.named(x.hoverName, point.x))
                 parts.append(SVG.named(line.yName ?? y.hoverName, point.y))
                 var text = parts.joined(separator: " · ")
                 if let note = point.note, !note.isEmpty { text += "\n" + note }
@@ -280,9 +295,15 @@ public struct LineChart: Sendable {
                            area: PlotArea, color: String, group: Int) -> String {
         var out = ""
         var run: [(Double, Double, Double)] = []
+        let columns = Int(area.width.rounded(.up))
         func flush() {
             if run.count >= 2 {
-                let upper = run.map { "\(SVG.f($0.0)),\(SVG.f($0.2))" }, lower = run.reversed().map { "\(SVG.f($0.0)),\(SVG.f($0.1))" }
+                // Each edge decimated on its own (`PixelDecimation`) when there are more points than pixel columns.
+                let xs = run.map(\.0), lows = run.map(\.1), highs = run.map(\.2)
+                let upperKept = run.count > columns ? PixelDecimation.kept(xs: xs, ys: highs) : Array(run.indices)
+                let lowerKept = run.count > columns ? PixelDecimation.kept(xs: xs, ys: lows) : Array(run.indices)
+                let upper = upperKept.map { "\(SVG.f(xs[$0])),\(SVG.f(highs[$0]))" }
+                let lower = lowerKept.reversed().map { "\(SVG.f(xs[$0])),\(SVG.f(lows[$0]))" }
                 out += "<polygon points=\"\((upper + lower).joined(separator: " "))\" fill=\"\(color)\" fill-opacity=\"0.16\" stroke=\"none\" data-s=\"\(group)\"/>\n"
             }
             run = []

@@ -17,36 +17,27 @@ public struct Report: Sendable {
     public var trace: String?
     /// The grid points that tie at the best value (then no point is starred), when more than one does.
     public var tied: [Int] = []
+    /// The grid points from best to worst, as the charts rank them (`ReportCharts.Context.order`).
+    var rankOrder: [Int] = []
 
-    /// The report of `results`, its charts built on `jobs` threads.
-    public init(_ results: ResultsFolder, cache: CSVCache = CSVCache(), jobs: Int = 1) {
+    /// `runCharts` builds the charts (`ReportCharts.jobs`): one after another by default, or side by side on a pool.
+    public init(_ results: ResultsFolder, cache: CSVCache = CSVCache(), runCharts: ChartRunner = Report.serial) {
         self.results = results
         points = GridPoint.points(of: results)
         ranking = Ranking(results)
         (best, tied) = Report.best(points, ranking)
         trace = ExerciseTrace.text(results, cache: cache)
         let context = ReportCharts.Context(results, points, ranking)
+        rankOrder = context.order
         if trace != nil {
             charts = []
             boundaries = []
         } else {
-            let points = points
-            // Each chart is a value of the results alone: built in parallel, kept in this order.
-            let builders: [@Sendable () -> [ReportChart]] = [
-                { [ReportCharts.lossCurves(context)].compactMap { $0 } },
-                { [ReportCharts.accuracyCurves(context)].compactMap { $0 } },
-                { [ReportCharts.learningRateCurves(results, points)].compactMap { $0 } },
-                { [ReportCharts.learningRate(context)].compactMap { $0 } },
-                { [ReportCharts.gradientNorms(context)].compactMap { $0 } },
-                { [ReportCharts.regressionFit(context, cache: cache)].compactMap { $0 } },
-                { [ReportCharts.confusion(context, cache: cache)].compactMap { $0 } },
-            ]
-            let pictured = ReportCharts.picturedPoints(context)
-            let built = WorkerPool.map(builders.count + pictured.count, workers: jobs) { i in
-                i < builders.count ? builders[i]() : ReportCharts.decisionBoundaries(context, of: [pictured[i - builders.count]], cache: cache)
-            }
-            charts = Array(built[..<builders.count].joined())
-            boundaries = Array(built[builders.count...].joined())
+            let jobs = ReportCharts.jobs(context, cache: cache)
+            let built = runCharts(jobs.map(\.build))
+            precondition(built.count == jobs.count, "a chart runner returns one result per job, found \(built.count) for \(jobs.count)")
+            charts = zip(jobs, built).compactMap { $0.isBoundary ? nil : $1 }
+            boundaries = zip(jobs, built).compactMap { $0.isBoundary ? $1 : nil }
         }
     }
 
@@ -109,8 +100,24 @@ public struct Report: Sendable {
     private var hasValidation: Bool { results.runs.allSatisfy { $0.validationLoss != nil } }
     private var hasAccuracy: Bool { results.runs.contains { $0.trainAccuracy != nil } }
 
-    /// The table's header and rows as plain cells; the best row's index.
-    private func table() -> (header: [String], rows: [[String]]) {
+    /// The grid points the table lists, in its order: every one in grid
+    /// order; past `ManyGridPoints.chartLimit`, the best and the worst in rank
+    /// order, the others left out after `gapAfter` rows.
+    private var tableItems: (items: [Int], gapAfter: Int?) {
+        guard ManyGridPoints.applies(points.count), rankOrder.count == points.count else { return (Array(points.indices), nil) }
+        let (best, worst) = ManyGridPoints.tableRows(rankOrder)
+        return (best + worst, worst.isEmpty ? nil : best.count)
+    }
+
+    /// The row that stands for the grid points the table leaves out.
+    private var gapText: String? {
+        let (items, gap) = tableItems
+        guard gap != nil else { return nil }
+        return "… \(ManyGridPoints.grouped(points.count - items.count)) more grid points: every one is in summary.csv"
+    }
+
+    /// The table's header and rows as plain cells, with the grid point of each row.
+    private func table() -> (header: [String], rows: [[String]], items: [Int]) {
         var header = ["grid point", "seeds", "final train loss"]
         if hasValidation { header += ["final validation loss", "best validation loss"] }
         if hasAccuracy { header += ["train accuracy"] + (hasValidation ? ["validation accuracy"] : []) }
@@ -120,7 +127,8 @@ public struct Report: Sendable {
                           "validation_accuracy": "validation accuracy", "train_accuracy": "train accuracy"][metric.rawValue]
             if let index = header.firstIndex(where: { $0 == column }) { header[index] += " ★" }
         }
-        let rows = points.map { point -> [String] in
+        let items = tableItems.items
+        let rows = items.map { points[$0] }.map { point -> [String] in
             func cell(_ value: MeanStd?) -> String { value?.text ?? "—" }
             let seeds = point.runs.count < results.seedsPerPoint ? "\(point.runs.count) of \(results.seedsPerPoint)" : String(point.runs.count)
             var row = [point.name, seeds, cell(point.finalTrainLoss)]
@@ -129,7 +137,7 @@ public struct Report: Sendable {
             row.append(point.diverged == 0 ? "" : "\(point.diverged) of \(point.runs.count)")
             return row
         }
-        return (header, rows)
+        return (header, rows, items)
     }
 
     private var tableNote: String {
@@ -142,6 +150,10 @@ public struct Report: Sendable {
             }
         }
         if points.count > 1, let why = ranking.note { note += " " + why }
+        if let gap = tableItems.gapAfter {
+            let by = ranking.metric.map { Report.metricText($0) } ?? (hasValidation ? "final validation loss" : "final training loss")
+            note += " \(ManyGridPoints.grouped(points.count)) grid points: the table lists the \(gap) best and the \(tableItems.items.count - gap) worst by mean \(by), best first; summary.csv has every run (\(ManyGridPoints.grouped(results.runs.count)) rows)."
+        }
         return note
     }
 
@@ -155,9 +167,10 @@ public struct Report: Sendable {
         if let partialNote { text += "> **\(partialNote)**\n\n" }
         if let description = results.description { text += "\(description)\n\n" }
         text += "\(summaryLine).\n\n## Runs\n\n"
-        let (header, rows) = table()
+        let (header, rows, items) = table()
         text += "| " + header.joined(separator: " | ") + " |\n|" + header.map { _ in "---|" }.joined() + "\n"
-        for (index, row) in rows.enumerated() {
+        for (position, (index, row)) in zip(items, rows).enumerated() {
+            if position == tableItems.gapAfter, let gapText { text += "| \(gapText) |" + String(repeating: " |", count: header.count - 1) + "\n" }
             var cells = row.map { $0.replacingOccurrences(of: "|", with: "\\|") }
             if index == best { cells = cells.map { $0.isEmpty ? $0 : "**\($0)**" }; cells[0] = "★ " + cells[0] }
             text += "| " + cells.joined(separator: " | ") + " |\n"
@@ -179,7 +192,7 @@ public struct Report: Sendable {
     // MARK: HTML
 
     public func html() -> String {
-        let (header, rows) = table()
+        let (header, rows, items) = table()
         var body = "<h1>\(escapeHTML(results.name))</h1>\n"
         if let partialNote {
             // Styled inline: the stylesheet of a complete report stays as it was.
@@ -188,7 +201,10 @@ public struct Report: Sendable {
         if let description = results.description { body += "<p class=\"description\">\(escapeHTML(description))</p>\n" }
         body += "<p>\(escapeHTML(summaryLine)).</p>\n<h2>Runs</h2>\n<div class=\"table\"><table>\n<thead><tr>"
         body += header.map { "<th>\(escapeHTML($0))</th>" }.joined() + "</tr></thead>\n<tbody>\n"
-        for (index, row) in rows.enumerated() {
+        for (position, (index, row)) in zip(items, rows).enumerated() {
+            if position == tableItems.gapAfter, let gapText {
+                body += "<tr class=\"gap\"><td colspan=\"\(header.count)\" style=\"text-align: left; color: #666;\">\(escapeHTML(gapText))</td></tr>\n"
+            }
             let isBest = index == best
             body += isBest ? "<tr class=\"best\">" : "<tr>"
             body += row.enumerated().map { column, cell in

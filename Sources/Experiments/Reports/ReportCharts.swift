@@ -123,6 +123,9 @@ enum ReportCharts {
             y.range = y.scale == .log ? pow(10, floor(log10(low))) ... pow(10, ceil(log10(high)) + (low == high ? 1 : 0))
                 : max(0, floor(low * 10) / 10) ... min(1, max(ceil(high * 10) / 10, floor(low * 10) / 10 + 0.1))
         }
+        if ManyGridPoints.applies(c.points.count) {
+            return ManyGridPoints.curves(c, lines: lines, means: means, title: title, yAxis: y, file: file, heading: heading, caption: caption)
+        }
         let seeds = c.results.seedsPerPoint
         let styleKey = lines.count < 2 ? [] : lines.map { LegendItem(text: $0.dashed ? "dashed: \($0.name)" : "solid: \($0.name)", color: "#555555", dash: $0.dashed ? SVG.dashes[1] : nil) }
         let bandNote = seeds > 1 ? [LegendItem(text: "band: ± 1 std over seeds", color: "#BBBBBB")] : []
@@ -252,11 +255,8 @@ enum ReportCharts {
         }
         // Groups ranked by their best point's rank.
         let rank = Dictionary(uniqueKeysWithValues: c.order.enumerated().map { (c.points[$0.element].labels, $0.offset) })
-        let groupOrder = keys.indices.sorted { a, b in
-            let ra = byGroup[keys[a]]!.compactMap { rank[$0.labels] }.min() ?? Int.max
-            let rb = byGroup[keys[b]]!.compactMap { rank[$0.labels] }.min() ?? Int.max
-            return (ra, a) < (rb, b)
-        }
+        let groupRank = keys.map { key in byGroup[key]!.compactMap { rank[$0.labels] }.min() ?? Int.max }
+        let groupOrder = keys.indices.sorted { a, b in (groupRank[a], a) < (groupRank[b], b) }
         let colors = SeriesColors(names: names, values: numericAxis(keys, paths: otherPaths), order: groupOrder, what: "groups")
         var series: [ChartSeries] = []
         var marked: [MarkedPoint] = []
@@ -277,12 +277,18 @@ enum ReportCharts {
                                       color: colors.colors[index], faded: colors.colors[index] == nil, group: index,
                                       inLegend: colors.legendNames[index] != nil))
         }
+        var legend = colors.extraLegend, scale = colors.colorScale, note = ""
+        if ManyGridPoints.applies(c.points.count), keys.count > SeriesColors.maxLegend {
+            (series, marked, legend) = ManyGridPoints.summarized(series, names: names, order: groupOrder, marked: marked, xName: "learning rate")
+            scale = nil
+            note = " One line per value of the other axes: \(ManyGridPoints.grouped(keys.count)) lines; drawn are the best, the median and the worst and, at each learning rate, the median and the spread of all of them."
+        }
         let chart = LineChart(title: "Final \(which) loss against learning rate",
                               x: Axis(title: "learning rate (log scale)", scale: .log, name: "learning rate"),
                               y: Axis(title: "final \(which) loss (log scale)", scale: .log, name: "final \(which) loss"),
-                              series: series, marked: marked, legendItems: colors.extraLegend, colorScale: colors.colorScale)
+                              series: series, marked: marked, legendItems: legend, colorScale: scale)
         return ReportChart(file: "learning-rate.svg", heading: "Final loss against learning rate",
-                           caption: "Mean final \(which) loss over the seeds that did not diverge; each diverged run is a cross in the band above the plot.",
+                           caption: "Mean final \(which) loss over the seeds that did not diverge; each diverged run is a cross in the band above the plot." + note,
                            svg: chart.svg())
     }
 
@@ -298,9 +304,11 @@ enum ReportCharts {
             means.append((0 ..< layers).map { l in norms.map { $0[l] }.reduce(0, +) / Double(norms.count) })
         }
         guard !items.isEmpty else { return nil }
+        if ManyGridPoints.applies(items.count) { return ManyGridPoints.gradientNorms(c, items: items, means: means) }
+        let local = Dictionary(uniqueKeysWithValues: items.enumerated().map { ($1, $0) })
         let colors = SeriesColors(names: items.map { c.points[$0].name },
                                   values: numericAxis(items.map { c.points[$0].labels }, paths: c.results.sweepPaths),
-                                  order: c.order.compactMap { items.firstIndex(of: $0) },
+                                  order: c.order.compactMap { local[$0] },
                                   domain: numericAxis(c.points.map(\.labels), paths: c.results.sweepPaths)?.values)
         for (local, item) in items.enumerated() {
             series.append(ChartSeries(name: colors.legendNames[local] ?? c.points[item].name,
@@ -421,70 +429,66 @@ enum ReportCharts {
 
     /// For 2-D classification data, the decision boundary of the best run of each pictured grid point (`picturedPoints`), data on top.
     static func decisionBoundaries(_ c: Context, cache: CSVCache) -> [ReportChart] {
-        decisionBoundaries(c, of: picturedPoints(c), cache: cache)
+        picturedPoints(c).compactMap { decisionBoundary(c, $0, cache: cache) }
     }
 
-    /// The decision boundaries of the grid points `indices`.
-    static func decisionBoundaries(_ c: Context, of indices: [Int], cache: CSVCache) -> [ReportChart] {
-        var charts: [ReportChart] = []
-        for index in indices {
-            let point = c.points[index]
-            guard let best = c.ranking.bestRun(point),
-                  let config = c.results.config(of: best.run, cache: cache), config.model.inputs == 2,
-                  let network = c.results.network(of: best.run),
-                  let dataset = try? config.data.makeDataset(cache: cache), let labels = dataset.labels,
-                  let prepared = try? config.data.prepare(outputs: config.model.outputs, cache: cache),
-                  let trainingLabels = prepared.trainingLabels else { continue }
-            // Class names where a CSV gave text labels; "class 0", "class 1", … for numbered classes.
-            let classNames: [String]? = {
-                guard case .classification(let names) = dataset.task, names != names.indices.map(String.init) else { return nil }
-                return names
-            }()
-            let classes = max(2, (labels.max() ?? 1) + 1)
-            func raw(_ m: Matrix, _ row: Int, _ column: Int) -> Double {
-                guard let s = prepared.standardization else { return m[row, column] }
-                return m[row, column] * s.std[column] + s.mean[column]
-            }
-            let train = (0 ..< prepared.trainingInputs.rows).map { (x: raw(prepared.trainingInputs, $0, 0), y: raw(prepared.trainingInputs, $0, 1), label: trainingLabels[$0]) }
-            let validationLabels = prepared.validationLabels ?? []
-            let validation = (0 ..< min(prepared.validationInputs.rows, validationLabels.count)).map {
-                (x: raw(prepared.validationInputs, $0, 0), y: raw(prepared.validationInputs, $0, 1), label: validationLabels[$0])
-            }
-            guard let xRange = paddedRange((train + validation).map(\.x)), let yRange = paddedRange((train + validation).map(\.y)) else { continue }
-            let size = 60
-            var grid = Matrix(rows: size * size, columns: 2)
-            for row in 0 ..< size {
-                for column in 0 ..< size {
-                    var x = xRange.lowerBound + (Double(column) + 0.5) / Double(size) * (xRange.upperBound - xRange.lowerBound)
-                    var y = yRange.lowerBound + (Double(row) + 0.5) / Double(size) * (yRange.upperBound - yRange.lowerBound)
-                    if let scaling = prepared.standardization {
-                        x = (x - scaling.mean[0]) / scaling.std[0]
-                        y = (y - scaling.mean[1]) / scaling.std[1]
-                    }
-                    grid[row * size + column, 0] = x
-                    grid[row * size + column, 1] = y
-                }
-            }
-            let output = network.predict(grid)
-            let values: [[Double]] = (0 ..< size).map { row in
-                (0 ..< size).map { column in
-                    let i = row * size + column
-                    if output.columns == 1 { return min(1, max(0, output[i, 0])) }
-                    if classes == 2 { return min(1, max(0, output[i, 1])) }
-                    var best = 0
-                    for j in 1 ..< output.columns where output[i, j] > output[i, best] { best = j }
-                    return Double(best)
-                }
-            }
-            var heatmap = Heatmap(title: "\(point.name), seed \(best.seed)", x: Axis(title: "x1", scale: .linear, range: xRange),
-                                  y: Axis(title: "x2", scale: .linear, range: yRange), values: values, classes: classes, points: train)
-            heatmap.validationPoints = validation
-            heatmap.classNames = classNames
-            charts.append(ReportChart(file: "boundary-\(index + 1).svg", heading: point.name,
-                                      caption: "The best seed of this grid point (\(best.run)); shading is the network's output, the points are the data.",
-                                      svg: heatmap.svg()))
+    /// The decision boundary of grid point `index`'s best run, data on top; nil unless 2-D classification.
+    static func decisionBoundary(_ c: Context, _ index: Int, cache: CSVCache) -> ReportChart? {
+        let point = c.points[index]
+        guard let best = c.ranking.bestRun(point),
+              let config = c.results.config(of: best.run, cache: cache), config.model.inputs == 2,
+              let network = c.results.network(of: best.run),
+              let dataset = try? config.data.makeDataset(cache: cache), let labels = dataset.labels,
+              let prepared = try? config.data.prepare(outputs: config.model.outputs, cache: cache),
+              let trainingLabels = prepared.trainingLabels else { return nil }
+        // Class names where a CSV gave text labels; "class 0", "class 1", … for numbered classes.
+        let classNames: [String]? = {
+            guard case .classification(let names) = dataset.task, names != names.indices.map(String.init) else { return nil }
+            return names
+        }()
+        let classes = max(2, (labels.max() ?? 1) + 1)
+        func raw(_ m: Matrix, _ row: Int, _ column: Int) -> Double {
+            guard let s = prepared.standardization else { return m[row, column] }
+            return m[row, column] * s.std[column] + s.mean[column]
         }
-        return charts
+        let train = (0 ..< prepared.trainingInputs.rows).map { (x: raw(prepared.trainingInputs, $0, 0), y: raw(prepared.trainingInputs, $0, 1), label: trainingLabels[$0]) }
+        let validationLabels = prepared.validationLabels ?? []
+        let validation = (0 ..< min(prepared.validationInputs.rows, validationLabels.count)).map {
+            (x: raw(prepared.validationInputs, $0, 0), y: raw(prepared.validationInputs, $0, 1), label: validationLabels[$0])
+        }
+        guard let xRange = paddedRange((train + validation).map(\.x)), let yRange = paddedRange((train + validation).map(\.y)) else { return nil }
+        let size = 60
+        var grid = Matrix(rows: size * size, columns: 2)
+        for row in 0 ..< size {
+            for column in 0 ..< size {
+                var x = xRange.lowerBound + (Double(column) + 0.5) / Double(size) * (xRange.upperBound - xRange.lowerBound)
+                var y = yRange.lowerBound + (Double(row) + 0.5) / Double(size) * (yRange.upperBound - yRange.lowerBound)
+                if let scaling = prepared.standardization {
+                    x = (x - scaling.mean[0]) / scaling.std[0]
+                    y = (y - scaling.mean[1]) / scaling.std[1]
+                }
+                grid[row * size + column, 0] = x
+                grid[row * size + column, 1] = y
+            }
+        }
+        let output = network.predict(grid)
+        let values: [[Double]] = (0 ..< size).map { row in
+            (0 ..< size).map { column in
+                let i = row * size + column
+                if output.columns == 1 { return min(1, max(0, output[i, 0])) }
+                if classes == 2 { return min(1, max(0, output[i, 1])) }
+                var best = 0
+                for j in 1 ..< output.columns where output[i, j] > output[i, best] { best = j }
+                return Double(best)
+            }
+        }
+        var heatmap = Heatmap(title: "\(point.name), seed \(best.seed)", x: Axis(title: "x1", scale: .linear, range: xRange),
+                              y: Axis(title: "x2", scale: .linear, range: yRange), values: values, classes: classes, points: train)
+        heatmap.validationPoints = validation
+        heatmap.classNames = classNames
+        return ReportChart(file: "boundary-\(index + 1).svg", heading: point.name,
+                           caption: "The best seed of this grid point (\(best.run)); shading is the network's output, the points are the data.",
+                           svg: heatmap.svg())
     }
 
     private static func paddedRange(_ values: [Double]) -> ClosedRange<Double>? {

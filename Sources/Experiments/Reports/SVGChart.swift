@@ -420,8 +420,20 @@ enum SVG {
         value.isFinite && (scale == .linear || value > 0)
     }
 
-    /// A pixel coordinate with at most 2 decimals and no trailing zeros ("12.5", "-3", "0").
+    /// A pixel coordinate with at most 2 decimals and no trailing zeros ("12.5", "-3", "0"):
+    /// `%.2f` (the exact value rounded to the nearest hundredth, ties to even) trimmed.
+    /// The common case is integer arithmetic on round(100·value), exact wherever
+    /// 100·value is not within 10⁻⁷ of a tie (the product's rounding error is far
+    /// below that); ties and huge values go through `String(format:)`.
     static func f(_ value: Double) -> String {
+        let scaled = value * 100
+        if abs(scaled) < 1e15, abs(abs(scaled - scaled.rounded(.down)) - 0.5) > 1e-7 {
+            let hundredths = Int(scaled.rounded())
+            let whole = hundredths.magnitude / 100, fraction = hundredths.magnitude % 100
+            let sign = hundredths < 0 ? "-" : ""
+            if fraction == 0 { return hundredths == 0 ? "0" : sign + String(whole) }
+            return sign + String(whole) + (fraction % 10 == 0 ? "." + String(fraction / 10) : (fraction < 10 ? ".0" : ".") + String(fraction))
+        }
         var text = String(format: "%.2f", value)
         if text.contains(".") {
             while text.hasSuffix("0") { text.removeLast() }
