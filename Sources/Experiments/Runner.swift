@@ -230,7 +230,7 @@ public final class Runner: @unchecked Sendable {
         unlink(folder.config)
         ResultFiles.removeTemporaryFiles(in: folder.path)
         try CurveFile.write(result.curve, layers: run.model.layers.count, to: folder)
-        try ModelFile.write(result.network, to: folder)
+        try ModelFile.write(result.network, snapshots: result.snapshots, to: folder)
         let config = ConfigFile.text(run, in: folder)
         try ConfigFile.write(config, to: folder)
         return options.shard == nil ? "" : SHA256.hex(Data(config.utf8))

@@ -17,6 +17,10 @@ public struct Report: Sendable {
     public var trace: String?
     /// The grid points that tie at the best value (then no point is starred), when more than one does.
     public var tied: [Int] = []
+    /// For 2-D classification, the pictured runs' decision boundaries through training.
+    var frames: BoundaryFrames?
+    /// For 2-D inputs and a small network, the best run's diagram with each unit's heatmap (`UnitHeatmaps`).
+    var network: ReportChart?
 
     public init(_ results: ResultsFolder, cache: CSVCache = CSVCache()) {
         self.results = results
@@ -31,9 +35,11 @@ public struct Report: Sendable {
         } else {
             charts = [ReportCharts.lossCurves(context), ReportCharts.accuracyCurves(context),
                       ReportCharts.learningRateCurves(results, points), ReportCharts.learningRate(context),
-                      ReportCharts.gradientNorms(context), ReportCharts.regressionFit(context, cache: cache),
+                      ReportCharts.gradientNorms(context), ReportCharts.unitStates(context), ReportCharts.regressionFit(context, cache: cache),
                       ReportCharts.confusion(context, cache: cache)].compactMap { $0 }
             boundaries = ReportCharts.decisionBoundaries(context, cache: cache)
+            frames = BoundaryFrames(context, cache: cache)
+            network = UnitHeatmaps.chart(context, cache: cache)
         }
     }
 
@@ -160,6 +166,13 @@ public struct Report: Sendable {
             text += "\n## Decision boundaries\n\n"
             text += boundaries.map { "![\($0.heading)](\(ExperimentFolder.chartLink($0.file)))" }.joined(separator: "\n") + "\n\n\(boundaryCaption)\n"
         }
+        if let frames {
+            text += "\n## Decision boundaries through training\n\n"
+            text += frames.strips().map { "![\($0.heading)](\(ExperimentFolder.chartLink($0.file)))" }.joined(separator: "\n") + "\n\n\(frames.caption)\n"
+        }
+        if let network {
+            text += "\n## \(network.heading)\n\n![\(network.heading)](\(ExperimentFolder.chartLink(network.file)))\n\n\(network.caption)\n"
+        }
         return text
     }
 
@@ -196,18 +209,25 @@ public struct Report: Sendable {
             body += boundaries.map { "<figure>\(inlineSVG($0.svg))</figure>" }.joined(separator: "\n")
             body += "\n</div>\n<p class=\"note\">\(escapeHTML(boundaryCaption))</p>\n"
         }
-        return htmlPage(title: "nnlab: \(results.name)", body: body + HoverScript.script + "\n")
+        if let frames {
+            body += "<h2>Decision boundaries through training</h2>\n\(frames.html())<p class=\"note\">\(escapeHTML(frames.caption))</p>\n"
+        }
+        if let network {
+            body += "<h2>\(escapeHTML(network.heading))</h2>\n<figure>\(inlineSVG(network.svg))<figcaption>\(escapeHTML(network.caption))</figcaption></figure>\n"
+        }
+        return htmlPage(title: "nnlab: \(results.name)", body: body + HoverScript.script + "\n" + (frames == nil ? "" : BoundaryFrames.script + "\n"))
     }
 
     /// Writes `charts/*.svg`, `report.md` and `report.html` into the results
     /// folder; charts of an earlier report that this one does not have are removed.
     public func write() throws(WriteError) {
         let folder = results.folder
-        let files = Set((charts + boundaries).map(\.file))
+        let all = charts + boundaries + (frames?.strips() ?? []) + (network.map { [$0] } ?? [])
+        let files = Set(all.map(\.file))
         for name in (try? FileManager.default.contentsOfDirectory(atPath: folder.charts)) ?? [] where !files.contains(name) {
             unlink(folder.chart(name))
         }
-        for chart in charts + boundaries {
+        for chart in all {
             try ResultFiles.write(chart.svg, to: folder.chart(chart.file))
         }
         try ResultFiles.write(markdown(), to: folder.reportMarkdown)

@@ -55,6 +55,9 @@ public struct TrainingResult: Sendable {
     public var curve: [EpochRecord]
     /// The network after the last epoch trained.
     public var network: Network
+    /// The network at each frame epoch (`FrameEpochs`) and at the last epoch
+    /// that did not diverge; empty unless the run is 2-D classification.
+    public var snapshots: [NetworkSnapshot] = []
 }
 
 /// Trains runs as SPEC §4 defines it: the steps of `BatchSchedule` (mini-batches
@@ -95,6 +98,9 @@ public enum Trainer {
         var lastFinite = network
         var best = curve[0].validationLoss ?? .infinity
         var epochsWithoutImprovement = 0
+        let recordsFrames = FrameEpochs.records(data)
+        var snapshots = recordsFrames ? [NetworkSnapshot(epoch: 0, network: network)] : []
+        var lastFiniteEpoch = 0
 
         while status == .completed && plan.epoch < run.training.epochs {
             plan.beginEpoch(&generator)
@@ -133,12 +139,17 @@ public enum Trainer {
             }
             if status != .diverged {
                 lastFinite.copyParameters(from: network)
+                lastFiniteEpoch = plan.epoch
+                if recordsFrames && FrameEpochs.isFrame(plan.epoch) { snapshots.append(NetworkSnapshot(epoch: plan.epoch, network: network)) }
             } else if !network.hasFiniteParameters {
                 network = lastFinite
             }
             if shouldStop() { return nil }
         }
-        return TrainingResult(status: status, curve: curve, network: network)
+        if recordsFrames && snapshots.last?.epoch != lastFiniteEpoch {
+            snapshots.append(NetworkSnapshot(epoch: lastFiniteEpoch, network: lastFinite))
+        }
+        return TrainingResult(status: status, curve: curve, network: network, snapshots: snapshots)
     }
 
     /// Divergence: a non-finite loss, or one above `factor` times the epoch-0

@@ -1,0 +1,94 @@
+import NeuralNetwork
+
+/// A network drawn as TensorFlow Playground draws it: a column of nodes per
+/// layer (the inputs first), each weight wˡⱼₖ a line from node k of layer l − 1
+/// to node j of layer l whose width shows |w| and whose colour its sign
+/// (orange w > 0, blue w < 0). Width = 0.5 + 5.5 · |w| / max |w|, the maximum
+/// over every weight of the network, so the widest line is the largest weight
+/// and widths compare across layers. Each node may hold a picture (a unit's
+/// heatmap, `UnitHeatmaps`); each line carries its weight (`data-w`) and a tooltip.
+struct NetworkDiagram {
+    var title: String
+    var network: Network
+    /// Per column (0: the inputs, l: layer l), per unit, the SVG markup drawn
+    /// in the node's square (given its left, top and side), or nil for an empty node.
+    var pictures: [[((Double, Double, Double) -> String)?]]
+    /// Legend entries under the title after the line key (the shading's scale, say).
+    var extraLegend: String = ""
+
+    static let positive = "#E69F00", negative = "#0072B2"
+
+    /// The width of a weight's line (see the type's doc); 0.5 for every line when all weights are 0.
+    static func lineWidth(_ w: Double, maxAbs: Double) -> Double {
+        guard maxAbs > 0, w.isFinite else { return 0.5 }
+        return 0.5 + 5.5 * abs(w) / maxAbs
+    }
+
+    func svg() -> String {
+        let columns = [network.inputs] + network.layers.map(\.units)
+        let most = columns.max() ?? 1
+        let side = most <= 8 ? 44.0 : max(14, min(44, 560 / Double(most) - 6))
+        let gap = max(5, side / 4)
+        let columnGap = max(150, side * 3)
+        let left = 70.0, top = 84.0
+        let width = left + Double(columns.count - 1) * columnGap + side + 90
+        let height = top + Double(most) * (side + gap) + 40
+        func nodeTop(_ column: Int, _ unit: Int) -> Double {
+            top + (Double(most - columns[column]) * (side + gap)) / 2 + Double(unit) * (side + gap)
+        }
+        func nodeLeft(_ column: Int) -> Double { left + Double(column) * columnGap }
+
+        var out = SVG.header(width: width, height: height)
+        out += SVG.chartTitle(title, width: width)
+        // The key: line colours and widths.
+        let maxAbs = network.layers.flatMap { $0.weights.elements.filter(\.isFinite).map(abs) }.max() ?? 0
+        out += "<g font-size=\"11\" fill=\"#222222\">\n"
+        out += "<line x1=\"14\" y1=\"46\" x2=\"40\" y2=\"46\" stroke=\"\(NetworkDiagram.positive)\" stroke-width=\"4\"/><text x=\"46\" y=\"50\">w &gt; 0</text>\n"
+        out += "<line x1=\"100\" y1=\"46\" x2=\"126\" y2=\"46\" stroke=\"\(NetworkDiagram.negative)\" stroke-width=\"4\"/><text x=\"132\" y=\"50\">w &lt; 0</text>\n"
+        out += "<text x=\"190\" y=\"50\">line width ∝ |w| (widest: |w| = \(SVG.escape(ReportNumber.text(maxAbs))))</text>\n"
+        out += extraLegend + "</g>\n"
+
+        // The weights, under the nodes.
+        out += "<g fill=\"none\" stroke-opacity=\"0.8\">\n"
+        for (l, layer) in network.layers.enumerated() {
+            for j in 0 ..< layer.units {
+                for k in 0 ..< layer.inputs {
+                    let w = layer.weights[j, k]
+                    let x1 = nodeLeft(l) + side, y1 = nodeTop(l, k) + side / 2
+                    let x2 = nodeLeft(l + 1), y2 = nodeTop(l + 1, j) + side / 2
+                    out += "<line x1=\"\(SVG.f(x1))\" y1=\"\(SVG.f(y1))\" x2=\"\(SVG.f(x2))\" y2=\"\(SVG.f(y2))\""
+                    out += " stroke=\"\(w < 0 ? NetworkDiagram.negative : NetworkDiagram.positive)\" stroke-width=\"\(SVG.f(NetworkDiagram.lineWidth(w, maxAbs: maxAbs)))\""
+                    out += " data-w=\"\(numberText(w))\"><title>w\(superscript(l + 1))\(lowered(j + 1))\(lowered(k + 1)) = \(SVG.escape(ReportNumber.text(w))) (unit \(k + 1) of \(l == 0 ? "the inputs" : "layer \(l)") to unit \(j + 1) of layer \(l + 1))</title></line>\n"
+                }
+            }
+        }
+        out += "</g>\n"
+
+        // The nodes, and each column's name under it.
+        for column in columns.indices {
+            for unit in 0 ..< columns[column] {
+                let x = nodeLeft(column), y = nodeTop(column, unit)
+                if let picture = pictures.indices.contains(column) && pictures[column].indices.contains(unit) ? pictures[column][unit] : nil {
+                    out += picture(x, y, side)
+                }
+                var tip = column == 0 ? "input x\(unit + 1)" : "layer \(column), unit \(unit + 1) · \(network.layers[column - 1].activation.rawValue)"
+                if column > 0, let b = network.layers[column - 1].biases?[unit] { tip += " · b = \(ReportNumber.text(b))" }
+                out += "<rect x=\"\(SVG.f(x))\" y=\"\(SVG.f(y))\" width=\"\(SVG.f(side))\" height=\"\(SVG.f(side))\" fill=\"none\" stroke=\"#555555\" stroke-width=\"1\"><title>\(SVG.escape(tip))</title></rect>\n"
+                if column == 0 {
+                    out += "<text x=\"\(SVG.f(x - 6))\" y=\"\(SVG.f(y + side / 2 + 4))\" text-anchor=\"end\" font-size=\"12\" fill=\"#222222\">x\(unit + 1)</text>\n"
+                }
+            }
+            let name = column == 0 ? "inputs" : column == columns.count - 1 ? "output (\(network.layers[column - 1].activation.rawValue))"
+                : "layer \(column) (\(network.layers[column - 1].activation.rawValue))"
+            out += "<text x=\"\(SVG.f(nodeLeft(column) + side / 2))\" y=\"\(SVG.f(height - 14))\" text-anchor=\"middle\" font-size=\"12\" fill=\"#555555\">\(SVG.escape(name))</text>\n"
+        }
+        return out + "</svg>\n"
+    }
+
+    private func superscript(_ n: Int) -> String { digits(n, "⁰¹²³⁴⁵⁶⁷⁸⁹") }
+    private func lowered(_ n: Int) -> String { digits(n, "₀₁₂₃₄₅₆₇₈₉") }
+    private func digits(_ n: Int, _ glyphs: String) -> String {
+        let table = Array(glyphs)
+        return String(String(n).compactMap { $0.wholeNumberValue.map { table[$0] } })
+    }
+}

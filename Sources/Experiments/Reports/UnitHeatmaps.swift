@@ -1,0 +1,71 @@
+import NeuralNetwork
+
+/// What each hidden neuron computes: for a run with 2 inputs and at most
+/// `maxHiddenUnits` hidden units, each unit's activation aˡⱼ(x) = f(Σₖ wˡⱼₖ aˡ⁻¹ₖ(x) + bˡⱼ)
+/// over the input plane (the decision boundary's region, a⁰ = x), drawn in its
+/// node of the network's diagram (`NetworkDiagram`), layer by layer as
+/// TensorFlow Playground does; the inputs' nodes show x₁ and x₂ themselves.
+///
+/// Shading: blue (low) through white (the middle) to orange (high) over the
+/// activation's range — sigmoid and softmax [0, 1], tanh [−1, 1]; relu,
+/// leaky_relu, identity and the inputs [−m, m] with m the largest |a| of the
+/// layer over the plane (so a relu's 0 is white and units of a layer compare).
+enum UnitHeatmaps {
+    static let maxHiddenUnits = 64, cells = 20
+
+    /// Per column (inputs, then each layer), per unit, the grid `values[row][column]`
+    /// of the unit's activation, and the column's range.
+    static func activations(_ network: Network, plane: BoundaryPlane) -> [(grids: [[[Double]]], range: ClosedRange<Double>)] {
+        let grid = plane.grid(size: cells)
+        var workspace = Workspace(network: network, batchSize: grid.rows)
+        network.forward(grid, in: &workspace)
+        let matrices = [grid] + workspace.a
+        return matrices.enumerated().map { column, a in
+            let grids = (0 ..< a.columns).map { unit in
+                (0 ..< cells).map { row in (0 ..< cells).map { a[row * cells + $0, unit] } }
+            }
+            let activation = column == 0 ? Activation.identity : network.layers[column - 1].activation
+            return (grids, range(activation, a.elements))
+        }
+    }
+
+    /// The shading's range for a layer of the activation (see the type's doc).
+    static func range(_ activation: Activation, _ values: [Double]) -> ClosedRange<Double> {
+        switch activation {
+        case .sigmoid, .softmax: return 0 ... 1
+        case .tanh: return -1 ... 1
+        case .identity, .relu, .leakyRelu, .zero:
+            let m = values.filter(\.isFinite).map(abs).max() ?? 0
+            return m > 0 ? -m ... m : -1 ... 1
+        }
+    }
+
+    /// The best run's diagram with its units' heatmaps; nil unless it has 2
+    /// inputs and at most `maxHiddenUnits` hidden units.
+    static func chart(_ c: ReportCharts.Context, cache: CSVCache) -> ReportChart? {
+        guard let (point, run) = ReportCharts.pictured(c), let config = c.results.config(of: run.run, cache: cache),
+              let plane = BoundaryPlane(config, cache: cache), let network = c.results.network(of: run.run),
+              network.layers.dropLast().map(\.units).reduce(0, +) <= maxHiddenUnits else { return nil }
+        let shades = Heatmap(title: "", x: Axis(title: ""), y: Axis(title: ""), values: [], classes: 2)
+        let pictures = activations(network, plane: plane).map { column in
+            column.grids.map { grid -> ((Double, Double, Double) -> String)? in
+                let low = column.range.lowerBound, span = column.range.upperBound - column.range.lowerBound
+                let scaled = grid.map { row in row.map { (((($0 - low) / span) * 32).rounded() / 32) } }
+                return { left, top, side in
+                    "<g shape-rendering=\"crispEdges\">" + ShadedGrid.svg(scaled, left: left, top: top, width: side, height: side, color: shades.color) + "</g>\n"
+                }
+            }
+        }
+        var scale = "<text x=\"14\" y=\"68\" fill=\"#555555\">unit's activation: low</text>"
+        for k in 0 ..< 16 {
+            scale += "<rect x=\"\(SVG.f(140 + Double(k) * 4.5))\" y=\"59\" width=\"4.9\" height=\"10\" fill=\"\(shades.color((Double(k) + 0.5) / 16))\"/>"
+        }
+        scale += "<text x=\"216\" y=\"68\" fill=\"#555555\">high (white: the middle of its range; relu: 0)</text>\n"
+        let diagram = NetworkDiagram(title: "What each unit computes: \(point.name), seed \(run.seed)", network: network,
+                                     pictures: pictures, extraLegend: scale)
+        let which = c.points.count == 1 ? "the experiment's best seed" : c.ranking.metric == nil ? "the first grid point's best seed (nothing is ranked)" : "the best grid point's best seed"
+        return ReportChart(file: "network.svg", heading: "What each unit computes",
+                           caption: "The trained network of \(which) (\(run.run)), one column per layer. Each square is a unit's activation aˡⱼ = f(Σₖ wˡⱼₖ aˡ⁻¹ₖ + bˡⱼ) over the input plane of the decision boundaries (x1 across, x2 up), shaded from blue (low) through white to orange (high) over f's range (sigmoid 0 to 1, tanh −1 to 1; relu and identity ±the layer's largest |a|). Each line is a weight wˡⱼₖ: its width is proportional to |w|, orange for w > 0 and blue for w < 0; hover a line for its value.",
+                           svg: diagram.svg())
+    }
+}
