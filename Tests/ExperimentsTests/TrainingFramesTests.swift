@@ -216,7 +216,7 @@ final class TrainingFramesTests: XCTestCase {
                                     curves: ["seed=0": curve])
         let chart = try XCTUnwrap(ReportCharts.unitStates(ReportCharts.Context(results, GridPoint.points(of: results), Ranking(results))))
         XCTAssertTrue(chart.svg.contains("Dead units, layer 1"))
-        XCTAssertTrue(chart.svg.contains("Saturated units, layer 2"))
+        XCTAssertTrue(chart.svg.contains("Saturated units, layer 2 (output)"))
         XCTAssertFalse(chart.svg.contains("Dead units, layer 2"))
         XCTAssertFalse(chart.svg.contains("Saturated units, layer 1"))
         XCTAssertTrue(chart.svg.contains("epoch 20"))

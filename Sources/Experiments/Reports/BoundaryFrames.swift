@@ -82,7 +82,7 @@ struct BoundaryFrames {
         var out = "<div class=\"nnlab-frames\" data-epochs=\"\(epochs.map(String.init).joined(separator: ","))\">\n"
         if epochs.count > 1 {
             out += "<p class=\"frame-controls\"><button type=\"button\" class=\"nnlab-play\">▶ play</button> "
-            out += "<input type=\"range\" class=\"nnlab-slider\" min=\"0\" max=\"\(epochs.count - 1)\" value=\"\(epochs.count - 1)\" step=\"1\" aria-label=\"epoch\"> "
+            out += "<input type=\"range\" class=\"nnlab-slider\" style=\"width: 360px; vertical-align: middle;\" min=\"0\" max=\"\(epochs.count - 1)\" value=\"\(epochs.count - 1)\" step=\"1\" aria-label=\"epoch\"> "
             out += "<span class=\"nnlab-frame-label\">epoch \(epochs.last ?? 0)</span></p>\n"
         }
         out += "<div class=\"grid\">\n"

@@ -27,14 +27,19 @@ struct NetworkDiagram {
     func svg() -> String {
         let columns = [network.inputs] + network.layers.map(\.units)
         let most = columns.max() ?? 1
-        let side = most <= 8 ? 44.0 : max(14, min(44, 560 / Double(most) - 6))
+        // Nodes of 44 px up to 16 units a layer, smaller past that; the output's
+        // nodes (the decision boundary itself) at least 88 px.
+        let side = most <= 16 ? 44.0 : max(12, 1100 / Double(most) - 6)
         let gap = max(5, side / 4)
-        let columnGap = max(150, side * 3)
+        let columnGap = max(170, side * 3)
+        let last = columns.count - 1
+        func sideOf(_ column: Int) -> Double { column == last ? max(side, 88) : side }
+        let tallest = columns.indices.map { Double(columns[$0]) * (sideOf($0) + gap) }.max() ?? 0
         let left = 70.0, top = 84.0
-        let width = left + Double(columns.count - 1) * columnGap + side + 90
-        let height = top + Double(most) * (side + gap) + 40
+        let width = left + Double(last) * columnGap + sideOf(last) + 60
+        let height = top + tallest + 40
         func nodeTop(_ column: Int, _ unit: Int) -> Double {
-            top + (Double(most - columns[column]) * (side + gap)) / 2 + Double(unit) * (side + gap)
+            top + (tallest - Double(columns[column]) * (sideOf(column) + gap)) / 2 + Double(unit) * (sideOf(column) + gap)
         }
         func nodeLeft(_ column: Int) -> Double { left + Double(column) * columnGap }
 
@@ -49,13 +54,13 @@ struct NetworkDiagram {
         out += extraLegend + "</g>\n"
 
         // The weights, under the nodes.
-        out += "<g fill=\"none\" stroke-opacity=\"0.8\">\n"
+        out += "<g fill=\"none\" stroke-opacity=\"0.65\">\n"
         for (l, layer) in network.layers.enumerated() {
             for j in 0 ..< layer.units {
                 for k in 0 ..< layer.inputs {
                     let w = layer.weights[j, k]
-                    let x1 = nodeLeft(l) + side, y1 = nodeTop(l, k) + side / 2
-                    let x2 = nodeLeft(l + 1), y2 = nodeTop(l + 1, j) + side / 2
+                    let x1 = nodeLeft(l) + sideOf(l), y1 = nodeTop(l, k) + sideOf(l) / 2
+                    let x2 = nodeLeft(l + 1), y2 = nodeTop(l + 1, j) + sideOf(l + 1) / 2
                     out += "<line x1=\"\(SVG.f(x1))\" y1=\"\(SVG.f(y1))\" x2=\"\(SVG.f(x2))\" y2=\"\(SVG.f(y2))\""
                     out += " stroke=\"\(w < 0 ? NetworkDiagram.negative : NetworkDiagram.positive)\" stroke-width=\"\(SVG.f(NetworkDiagram.lineWidth(w, maxAbs: maxAbs)))\""
                     out += " data-w=\"\(numberText(w))\"><title>w\(superscript(l + 1))\(lowered(j + 1))\(lowered(k + 1)) = \(SVG.escape(ReportNumber.text(w))) (unit \(k + 1) of \(l == 0 ? "the inputs" : "layer \(l)") to unit \(j + 1) of layer \(l + 1))</title></line>\n"
@@ -67,7 +72,7 @@ struct NetworkDiagram {
         // The nodes, and each column's name under it.
         for column in columns.indices {
             for unit in 0 ..< columns[column] {
-                let x = nodeLeft(column), y = nodeTop(column, unit)
+                let x = nodeLeft(column), y = nodeTop(column, unit), side = sideOf(column)
                 if let picture = pictures.indices.contains(column) && pictures[column].indices.contains(unit) ? pictures[column][unit] : nil {
                     out += picture(x, y, side)
                 }
@@ -80,7 +85,7 @@ struct NetworkDiagram {
             }
             let name = column == 0 ? "inputs" : column == columns.count - 1 ? "output (\(network.layers[column - 1].activation.rawValue))"
                 : "layer \(column) (\(network.layers[column - 1].activation.rawValue))"
-            out += "<text x=\"\(SVG.f(nodeLeft(column) + side / 2))\" y=\"\(SVG.f(height - 14))\" text-anchor=\"middle\" font-size=\"12\" fill=\"#555555\">\(SVG.escape(name))</text>\n"
+            out += "<text x=\"\(SVG.f(nodeLeft(column) + sideOf(column) / 2))\" y=\"\(SVG.f(height - 14))\" text-anchor=\"middle\" font-size=\"12\" fill=\"#555555\">\(SVG.escape(name))</text>\n"
         }
         return out + "</svg>\n"
     }

@@ -8,28 +8,28 @@ import NeuralNetwork
 ///
 /// Shading: blue (low) through white (the middle) to orange (high) over the
 /// activation's range — sigmoid and softmax [0, 1], tanh [−1, 1]; relu,
-/// leaky_relu, identity and the inputs [−m, m] with m the largest |a| of the
-/// layer over the plane (so a relu's 0 is white and units of a layer compare).
+/// leaky_relu, identity and the inputs [−m, m] with m the unit's own largest
+/// |a| over the plane (so a relu's 0 is white, and a dead unit all white).
 enum UnitHeatmaps {
     static let maxHiddenUnits = 64, cells = 20
 
     /// Per column (inputs, then each layer), per unit, the grid `values[row][column]`
-    /// of the unit's activation, and the column's range.
-    static func activations(_ network: Network, plane: BoundaryPlane) -> [(grids: [[[Double]]], range: ClosedRange<Double>)] {
+    /// of the unit's activation and the range its shading spans.
+    static func activations(_ network: Network, plane: BoundaryPlane) -> [[(grid: [[Double]], range: ClosedRange<Double>)]] {
         let grid = plane.grid(size: cells)
         var workspace = Workspace(network: network, batchSize: grid.rows)
         network.forward(grid, in: &workspace)
         let matrices = [grid] + workspace.a
         return matrices.enumerated().map { column, a in
-            let grids = (0 ..< a.columns).map { unit in
-                (0 ..< cells).map { row in (0 ..< cells).map { a[row * cells + $0, unit] } }
-            }
             let activation = column == 0 ? Activation.identity : network.layers[column - 1].activation
-            return (grids, range(activation, a.elements))
+            return (0 ..< a.columns).map { unit in
+                let grid = (0 ..< cells).map { row in (0 ..< cells).map { a[row * cells + $0, unit] } }
+                return (grid, range(activation, grid.flatMap { $0 }))
+            }
         }
     }
 
-    /// The shading's range for a layer of the activation (see the type's doc).
+    /// The shading's range for a unit of the activation taking `values` (see the type's doc).
     static func range(_ activation: Activation, _ values: [Double]) -> ClosedRange<Double> {
         switch activation {
         case .sigmoid, .softmax: return 0 ... 1
@@ -40,32 +40,41 @@ enum UnitHeatmaps {
         }
     }
 
+    /// The colour of t ∈ [0, 1] (clamped; 32 steps): blue (Okabe–Ito #0072B2,
+    /// lightened 15%) at 0, white at ½, orange (#E69F00, lightened 15%) at 1.
+    static func color(_ t: Double) -> String {
+        guard t.isFinite else { return "#DDDDDD" }
+        let step = (min(max(t, 0), 1) * 32).rounded() / 32
+        let end = SVG.lighten(SVG.palette[step < 0.5 ? 0 : 1], 0.15)
+        let u = abs(step - 0.5) * 2
+        return SVG.hex(255 + (end.0 - 255) * u, 255 + (end.1 - 255) * u, 255 + (end.2 - 255) * u)
+    }
+
     /// The best run's diagram with its units' heatmaps; nil unless it has 2
     /// inputs and at most `maxHiddenUnits` hidden units.
     static func chart(_ c: ReportCharts.Context, cache: CSVCache) -> ReportChart? {
         guard let (point, run) = ReportCharts.pictured(c), let config = c.results.config(of: run.run, cache: cache),
               let plane = BoundaryPlane(config, cache: cache), let network = c.results.network(of: run.run),
               network.layers.dropLast().map(\.units).reduce(0, +) <= maxHiddenUnits else { return nil }
-        let shades = Heatmap(title: "", x: Axis(title: ""), y: Axis(title: ""), values: [], classes: 2)
         let pictures = activations(network, plane: plane).map { column in
-            column.grids.map { grid -> ((Double, Double, Double) -> String)? in
-                let low = column.range.lowerBound, span = column.range.upperBound - column.range.lowerBound
-                let scaled = grid.map { row in row.map { (((($0 - low) / span) * 32).rounded() / 32) } }
+            column.map { unit -> ((Double, Double, Double) -> String)? in
+                let low = unit.range.lowerBound, span = unit.range.upperBound - unit.range.lowerBound
+                let scaled = unit.grid.map { row in row.map { ($0 - low) / span } }
                 return { left, top, side in
-                    "<g shape-rendering=\"crispEdges\">" + ShadedGrid.svg(scaled, left: left, top: top, width: side, height: side, color: shades.color) + "</g>\n"
+                    "<g shape-rendering=\"crispEdges\">" + ShadedGrid.svg(scaled, left: left, top: top, width: side, height: side, color: color) + "</g>\n"
                 }
             }
         }
         var scale = "<text x=\"14\" y=\"68\" fill=\"#555555\">unit's activation: low</text>"
         for k in 0 ..< 16 {
-            scale += "<rect x=\"\(SVG.f(140 + Double(k) * 4.5))\" y=\"59\" width=\"4.9\" height=\"10\" fill=\"\(shades.color((Double(k) + 0.5) / 16))\"/>"
+            scale += "<rect x=\"\(SVG.f(140 + Double(k) * 4.5))\" y=\"59\" width=\"4.9\" height=\"10\" fill=\"\(color((Double(k) + 0.5) / 16))\"/>"
         }
         scale += "<text x=\"216\" y=\"68\" fill=\"#555555\">high (white: the middle of its range; relu: 0)</text>\n"
         let diagram = NetworkDiagram(title: "What each unit computes: \(point.name), seed \(run.seed)", network: network,
                                      pictures: pictures, extraLegend: scale)
         let which = c.points.count == 1 ? "the experiment's best seed" : c.ranking.metric == nil ? "the first grid point's best seed (nothing is ranked)" : "the best grid point's best seed"
         return ReportChart(file: "network.svg", heading: "What each unit computes",
-                           caption: "The trained network of \(which) (\(run.run)), one column per layer. Each square is a unit's activation aˡⱼ = f(Σₖ wˡⱼₖ aˡ⁻¹ₖ + bˡⱼ) over the input plane of the decision boundaries (x1 across, x2 up), shaded from blue (low) through white to orange (high) over f's range (sigmoid 0 to 1, tanh −1 to 1; relu and identity ±the layer's largest |a|). Each line is a weight wˡⱼₖ: its width is proportional to |w|, orange for w > 0 and blue for w < 0; hover a line for its value.",
+                           caption: "The trained network of \(which) (\(run.run)), one column per layer. Each square is a unit's activation aˡⱼ = f(Σₖ wˡⱼₖ aˡ⁻¹ₖ + bˡⱼ) over the input plane of the decision boundaries (x1 across, x2 up), shaded from blue (low) through white to orange (high) over f's range (sigmoid 0 to 1, tanh −1 to 1; relu and identity ± the unit's largest |a|, so a dead relu unit is all white). Each line is a weight wˡⱼₖ: its width is proportional to |w|, orange for w > 0 and blue for w < 0; hover a line for its value.",
                            svg: diagram.svg())
     }
 }

@@ -8,9 +8,10 @@ extension ReportCharts {
     /// the record's own epoch (never its index: a reduced curve skips epochs).
     static func unitStates(_ c: Context) -> ReportChart? {
         let layers = c.results.curves.values.compactMap { $0.first.map { max($0.deadFractions.count, $0.saturatedFractions.count) } }.max() ?? 0
+        func layer(_ l: Int) -> String { "layer \(l + 1)\(l == layers - 1 ? " (output)" : "")" }
         let quantities: [(name: String, layer: Int, value: (EpochRecord) -> Double?)] = [
-            (0 ..< layers).map { l in ("dead units, layer \(l + 1)", l, { (r: EpochRecord) in r.deadFractions.indices.contains(l) ? r.deadFractions[l] : nil }) },
-            (0 ..< layers).map { l in ("saturated units, layer \(l + 1)", l, { (r: EpochRecord) in r.saturatedFractions.indices.contains(l) ? r.saturatedFractions[l] : nil }) },
+            (0 ..< layers).map { l in ("dead units, \(layer(l))", l, { (r: EpochRecord) in r.deadFractions.indices.contains(l) ? r.deadFractions[l] : nil }) },
+            (0 ..< layers).map { l in ("saturated units, \(layer(l))", l, { (r: EpochRecord) in r.saturatedFractions.indices.contains(l) ? r.saturatedFractions[l] : nil }) },
         ].joined().filter { quantity in c.results.curves.values.contains { $0.contains { quantity.value($0) != nil } } }
         guard !quantities.isEmpty else { return nil }
 
