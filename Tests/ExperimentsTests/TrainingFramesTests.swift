@@ -204,6 +204,36 @@ final class TrainingFramesTests: XCTestCase {
         for i in widths.indices { for j in widths.indices where sizes[i] < sizes[j] { XCTAssertLessThan(widths[i], widths[j]) } }
     }
 
+    /// Each unit's heatmap is its activation over the plane: at every cell centre x,
+    /// layer 1's tanh(W¹x + b¹) and the output's σ(W²a¹ + b²), computed here by hand.
+    func testUnitHeatmapsAreTheUnitsActivationsOverThePlane() throws {
+        let config = try moons(epochs: 1)
+        let plane = try XCTUnwrap(BoundaryPlane(config, cache: CSVCache()))
+        let network = Network(inputs: 2, layers: [
+            DenseLayer(weights: Matrix([[1.5, -0.5], [0.25, 2]]), biases: [0.1, -0.3], activation: .tanh),
+            DenseLayer(weights: Matrix([[2, -1]]), biases: [0.5], activation: .sigmoid),
+        ])
+        let columns = UnitHeatmaps.activations(network, plane: plane)
+        XCTAssertEqual(columns.map(\.count), [2, 2, 1])
+        let grid = plane.grid(size: UnitHeatmaps.cells)
+        for row in [0, 7, UnitHeatmaps.cells - 1] {
+            for column in [0, 11, UnitHeatmaps.cells - 1] {
+                let x = [grid[row * UnitHeatmaps.cells + column, 0], grid[row * UnitHeatmaps.cells + column, 1]]
+                let a1 = [Foundation.tanh(1.5 * x[0] - 0.5 * x[1] + 0.1), Foundation.tanh(0.25 * x[0] + 2 * x[1] - 0.3)]
+                let a2 = 1 / (1 + exp(-(2 * a1[0] - a1[1] + 0.5)))
+                XCTAssertEqual(columns[0][1].grid[row][column], x[1])
+                XCTAssertEqual(columns[1][0].grid[row][column], a1[0], accuracy: 1e-12)
+                XCTAssertEqual(columns[1][1].grid[row][column], a1[1], accuracy: 1e-12)
+                XCTAssertEqual(columns[2][0].grid[row][column], a2, accuracy: 1e-12)
+            }
+        }
+        XCTAssertEqual(columns[1][0].range, -1 ... 1)
+        XCTAssertEqual(columns[2][0].range, 0 ... 1)
+        // Row 0 is the bottom of the plane, column 0 its left.
+        XCTAssertLessThan(grid[0, 1], grid[(UnitHeatmaps.cells - 1) * UnitHeatmaps.cells, 1])
+        XCTAssertLessThan(grid[0, 0], grid[UnitHeatmaps.cells - 1, 0])
+    }
+
     /// x is each record's epoch: a curve reduced to epochs 0, 10 and 20 spans 0 … 20, not 0 … 2.
     func testTheUnitStateChartTakesEpochsFromTheRecords() throws {
         let curve = [0, 10, 20].map { epoch in

@@ -55,6 +55,11 @@ struct BoundaryFrames {
 
     // MARK: report.md
 
+    /// The strips' files and headings, for report.md's links (without drawing them).
+    var stripFiles: [(file: String, heading: String)] {
+        runs.filter { !$0.snapshots.isEmpty }.map { ("frames-\($0.point + 1).svg", $0.name) }
+    }
+
     /// One strip per run with frames: small frames in rows of 6, each titled by its epoch.
     func strips() -> [ReportChart] {
         runs.filter { !$0.snapshots.isEmpty }.map { run in

@@ -59,7 +59,7 @@ enum UnitHeatmaps {
         let pictures = activations(network, plane: plane).map { column in
             column.map { unit -> ((Double, Double, Double) -> String)? in
                 let low = unit.range.lowerBound, span = unit.range.upperBound - unit.range.lowerBound
-                let scaled = unit.grid.map { row in row.map { ($0 - low) / span } }
+                let scaled = unit.grid.map { row in row.map { (($0 - low) / span * 32).rounded() / 32 } }
                 return { left, top, side in
                     "<g shape-rendering=\"crispEdges\">" + ShadedGrid.svg(scaled, left: left, top: top, width: side, height: side, color: color) + "</g>\n"
                 }
