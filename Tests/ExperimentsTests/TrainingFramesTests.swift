@@ -215,10 +215,12 @@ final class TrainingFramesTests: XCTestCase {
         ])
         let columns = UnitHeatmaps.activations(network, plane: plane)
         XCTAssertEqual(columns.map(\.count), [2, 2, 1])
-        let grid = plane.grid(size: UnitHeatmaps.cells)
-        for row in [0, 7, UnitHeatmaps.cells - 1] {
-            for column in [0, 11, UnitHeatmaps.cells - 1] {
-                let x = [grid[row * UnitHeatmaps.cells + column, 0], grid[row * UnitHeatmaps.cells + column, 1]]
+        let cells = UnitHeatmaps.cells(network)
+        XCTAssertEqual(cells, 20)
+        let grid = plane.grid(size: cells)
+        for row in [0, 7, cells - 1] {
+            for column in [0, 11, cells - 1] {
+                let x = [grid[row * cells + column, 0], grid[row * cells + column, 1]]
                 let a1 = [Foundation.tanh(1.5 * x[0] - 0.5 * x[1] + 0.1), Foundation.tanh(0.25 * x[0] + 2 * x[1] - 0.3)]
                 let a2 = 1 / (1 + exp(-(2 * a1[0] - a1[1] + 0.5)))
                 XCTAssertEqual(columns[0][1].grid[row][column], x[1])
@@ -230,8 +232,8 @@ final class TrainingFramesTests: XCTestCase {
         XCTAssertEqual(columns[1][0].range, -1 ... 1)
         XCTAssertEqual(columns[2][0].range, 0 ... 1)
         // Row 0 is the bottom of the plane, column 0 its left.
-        XCTAssertLessThan(grid[0, 1], grid[(UnitHeatmaps.cells - 1) * UnitHeatmaps.cells, 1])
-        XCTAssertLessThan(grid[0, 0], grid[UnitHeatmaps.cells - 1, 0])
+        XCTAssertLessThan(grid[0, 1], grid[(cells - 1) * cells, 1])
+        XCTAssertLessThan(grid[0, 0], grid[cells - 1, 0])
     }
 
     /// x is each record's epoch: a curve reduced to epochs 0, 10 and 20 spans 0 … 20, not 0 … 2.

@@ -6,7 +6,8 @@ import NeuralNetwork
 /// (orange w > 0, blue w < 0). Width = 0.5 + 5.5 · |w| / max |w|, the maximum
 /// over every weight of the network, so the widest line is the largest weight
 /// and widths compare across layers. Each node may hold a picture (a unit's
-/// heatmap, `UnitHeatmaps`); each line carries its weight (`data-w`) and a tooltip.
+/// heatmap, `UnitHeatmaps`); up to `maxTooltips` lines, each carries its
+/// weight (`data-w`) and a tooltip (past that, a tangle no one hovers, none do).
 struct NetworkDiagram {
     var title: String
     var network: Network
@@ -16,7 +17,7 @@ struct NetworkDiagram {
     /// Legend entries under the title after the line key (the shading's scale, say).
     var extraLegend: String = ""
 
-    static let positive = "#E69F00", negative = "#0072B2"
+    static let positive = "#E69F00", negative = "#0072B2", maxTooltips = 400
 
     /// The width of a weight's line (see the type's doc); 0.5 for every line when all weights are 0.
     static func lineWidth(_ w: Double, maxAbs: Double) -> Double {
@@ -24,12 +25,16 @@ struct NetworkDiagram {
         return 0.5 + 5.5 * abs(w) / maxAbs
     }
 
+    /// The side of a hidden node in px: 44 up to 16 units a layer, smaller past
+    /// that (12 at least); the output's nodes (the decision boundary itself) are at least 88.
+    static func nodeSide(_ network: Network) -> Double {
+        let most = ([network.inputs] + network.layers.map(\.units)).max() ?? 1
+        return most <= 16 ? 44.0 : max(12, 1100 / Double(most) - 6)
+    }
+
     func svg() -> String {
         let columns = [network.inputs] + network.layers.map(\.units)
-        let most = columns.max() ?? 1
-        // Nodes of 44 px up to 16 units a layer, smaller past that; the output's
-        // nodes (the decision boundary itself) at least 88 px.
-        let side = most <= 16 ? 44.0 : max(12, 1100 / Double(most) - 6)
+        let side = NetworkDiagram.nodeSide(network)
         let gap = max(5, side / 4)
         let columnGap = max(170, side * 3)
         let last = columns.count - 1
@@ -54,6 +59,7 @@ struct NetworkDiagram {
         out += extraLegend + "</g>\n"
 
         // The weights, under the nodes.
+        let tooltips = network.layers.map { $0.units * $0.inputs }.reduce(0, +) <= NetworkDiagram.maxTooltips
         out += "<g fill=\"none\" stroke-opacity=\"0.65\">\n"
         for (l, layer) in network.layers.enumerated() {
             for j in 0 ..< layer.units {
@@ -63,7 +69,7 @@ struct NetworkDiagram {
                     let x2 = nodeLeft(l + 1), y2 = nodeTop(l + 1, j) + sideOf(l + 1) / 2
                     out += "<line x1=\"\(SVG.f(x1))\" y1=\"\(SVG.f(y1))\" x2=\"\(SVG.f(x2))\" y2=\"\(SVG.f(y2))\""
                     out += " stroke=\"\(w < 0 ? NetworkDiagram.negative : NetworkDiagram.positive)\" stroke-width=\"\(SVG.f(NetworkDiagram.lineWidth(w, maxAbs: maxAbs)))\""
-                    out += " data-w=\"\(numberText(w))\"><title>w\(superscript(l + 1))\(lowered(j + 1))\(lowered(k + 1)) = \(SVG.escape(ReportNumber.text(w))) (unit \(k + 1) of \(l == 0 ? "the inputs" : "layer \(l)") to unit \(j + 1) of layer \(l + 1))</title></line>\n"
+                    out += tooltips ? " data-w=\"\(numberText(w))\"><title>w\(superscript(l + 1))\(lowered(j + 1))\(lowered(k + 1)) = \(SVG.escape(ReportNumber.text(w)))</title></line>\n" : "/>\n"
                 }
             }
         }

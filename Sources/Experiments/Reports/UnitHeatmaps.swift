@@ -11,11 +11,17 @@ import NeuralNetwork
 /// leaky_relu, identity and the inputs [−m, m] with m the unit's own largest
 /// |a| over the plane (so a relu's 0 is white, and a dead unit all white).
 enum UnitHeatmaps {
-    static let maxHiddenUnits = 64, cells = 20
+    static let maxHiddenUnits = 64
+
+    /// Grid cells per side of a unit's heatmap: 20, fewer for smaller nodes (about 2 px a cell, 8 at least).
+    static func cells(_ network: Network) -> Int {
+        max(8, min(20, Int(NetworkDiagram.nodeSide(network) / 2)))
+    }
 
     /// Per column (inputs, then each layer), per unit, the grid `values[row][column]`
-    /// of the unit's activation and the range its shading spans.
+    /// of the unit's activation (`cells` per side) and the range its shading spans.
     static func activations(_ network: Network, plane: BoundaryPlane) -> [[(grid: [[Double]], range: ClosedRange<Double>)]] {
+        let cells = cells(network)
         let grid = plane.grid(size: cells)
         var workspace = Workspace(network: network, batchSize: grid.rows)
         network.forward(grid, in: &workspace)
@@ -40,7 +46,7 @@ enum UnitHeatmaps {
         }
     }
 
-    /// The colour of t ∈ [0, 1] (clamped; 32 steps): blue (Okabe–Ito #0072B2,
+    /// The colour of t ∈ [0, 1] (clamped; 32 steps, of which the heatmaps use every other): blue (Okabe–Ito #0072B2,
     /// lightened 15%) at 0, white at ½, orange (#E69F00, lightened 15%) at 1.
     static func color(_ t: Double) -> String {
         guard t.isFinite else { return "#DDDDDD" }
@@ -59,7 +65,7 @@ enum UnitHeatmaps {
         let pictures = activations(network, plane: plane).map { column in
             column.map { unit -> ((Double, Double, Double) -> String)? in
                 let low = unit.range.lowerBound, span = unit.range.upperBound - unit.range.lowerBound
-                let scaled = unit.grid.map { row in row.map { (($0 - low) / span * 32).rounded() / 32 } }
+                let scaled = unit.grid.map { row in row.map { (($0 - low) / span * 16).rounded() / 16 } }
                 return { left, top, side in
                     "<g shape-rendering=\"crispEdges\">" + ShadedGrid.svg(scaled, left: left, top: top, width: side, height: side, color: color) + "</g>\n"
                 }
@@ -74,7 +80,7 @@ enum UnitHeatmaps {
                                      pictures: pictures, extraLegend: scale)
         let which = c.points.count == 1 ? "the experiment's best seed" : c.ranking.metric == nil ? "the first grid point's best seed (nothing is ranked)" : "the best grid point's best seed"
         return ReportChart(file: "network.svg", heading: "What each unit computes",
-                           caption: "The trained network of \(which) (\(run.run)), one column per layer. Each square is a unit's activation aˡⱼ = f(Σₖ wˡⱼₖ aˡ⁻¹ₖ + bˡⱼ) over the input plane of the decision boundaries (x1 across, x2 up), shaded from blue (low) through white to orange (high) over f's range (sigmoid 0 to 1, tanh −1 to 1; relu and identity ± the unit's largest |a|, so a dead relu unit is all white). Each line is a weight wˡⱼₖ: its width is proportional to |w|, orange for w > 0 and blue for w < 0; hover a line for its value.",
+                           caption: "The trained network of \(which) (\(run.run)), one column per layer. Each square is a unit's activation aˡⱼ = f(Σₖ wˡⱼₖ aˡ⁻¹ₖ + bˡⱼ) over the input plane of the decision boundaries (x1 across, x2 up), shaded from blue (low) through white to orange (high) over f's range (sigmoid 0 to 1, tanh −1 to 1; relu and identity ± the unit's largest |a|, so a dead relu unit is all white). Each line is a weight wˡⱼₖ: its width is proportional to |w|, orange for w > 0 and blue for w < 0 (hover a line for its value, up to \(NetworkDiagram.maxTooltips) weights).",
                            svg: diagram.svg())
     }
 }
