@@ -92,7 +92,7 @@ struct BoundaryFrames {
         }
         out += "<div class=\"grid\">\n"
         for run in runs where !run.snapshots.isEmpty {
-            out += "<figure>" + page(run) + "</figure>\n"
+            out += "<figure style=\"flex: 0 1 330px;\">" + page(run) + "</figure>\n"
         }
         return out + "</div>\n</div>\n"
     }
