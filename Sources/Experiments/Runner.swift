@@ -242,7 +242,7 @@ public final class Runner: @unchecked Sendable {
                        to folder: RunFolder) throws(WriteError) -> String {
         unlink(folder.config)
         try curve.finish()
-        try ModelFile.write(trained.network, to: folder)
+        try ModelFile.write(trained.network, snapshots: trained.snapshots, to: folder)
         let config = ConfigFile.text(run, in: folder)
         try ConfigFile.write(config, to: folder)
         return options.shard == nil ? "" : SHA256.hex(Data(config.utf8))

@@ -124,10 +124,12 @@ final class RunCommandTests: XCTestCase {
         let root = folder.appendingPathComponent("out")
         let before = try tree(root)
         let charts = before.keys.filter { $0.hasPrefix("small/charts/") }.sorted()
-        XCTAssertEqual(charts.filter { !$0.contains("boundary") },
+        XCTAssertEqual(charts.filter { !$0.contains("boundary") && !$0.contains("frames") },
                        ["small/charts/accuracy-curves.svg", "small/charts/gradient-norms.svg", "small/charts/learning-rate.svg",
-                        "small/charts/loss-curves.svg"])
+                        "small/charts/loss-curves.svg", "small/charts/network.svg", "small/charts/unit-states.svg"])
         XCTAssertGreaterThanOrEqual(charts.filter { $0.contains("boundary") }.count, 4, "a decision boundary per grid point that did not diverge")
+        XCTAssertEqual(charts.filter { $0.contains("frames") }.map { $0.replacingOccurrences(of: "frames", with: "boundary") },
+                       charts.filter { $0.contains("boundary") }, "frames of training for each pictured run")
         for chart in charts {
             let parser = XMLParser(data: before[chart]!)
             XCTAssert(parser.parse(), "\(chart): \(parser.parserError.map { "\($0)" } ?? "")")

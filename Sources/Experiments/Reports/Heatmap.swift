@@ -203,7 +203,7 @@ public struct Heatmap: Sendable {
     }
 
     /// The colour of one cell value (see the type's doc).
-    private func color(_ value: Double) -> String {
+    func color(_ value: Double) -> String {
         let invalid = "#DDDDDD"
         guard value.isFinite else { return invalid }
         if classes <= 2 {

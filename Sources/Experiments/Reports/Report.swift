@@ -19,6 +19,10 @@ public struct Report: Sendable {
     public var tied: [Int] = []
     /// The grid points from best to worst, as the charts rank them (`ReportCharts.Context.order`).
     var rankOrder: [Int] = []
+    /// For 2-D classification, the pictured runs' decision boundaries through training.
+    var frames: BoundaryFrames?
+    /// For 2-D inputs and a small network, the best run's diagram with each unit's heatmap (`UnitHeatmaps`).
+    var network: ReportChart?
 
     /// `runCharts` builds the charts (`ReportCharts.jobs`): one after another by default, or side by side on a pool.
     public init(_ results: ResultsFolder, cache: CSVCache = CSVCache(), runCharts: ChartRunner = Report.serial) {
@@ -38,6 +42,8 @@ public struct Report: Sendable {
             precondition(built.count == jobs.count, "a chart runner returns one result per job, found \(built.count) for \(jobs.count)")
             charts = zip(jobs, built).compactMap { $0.isBoundary ? nil : $1 }
             boundaries = zip(jobs, built).compactMap { $0.isBoundary ? $1 : nil }
+            frames = BoundaryFrames(context, cache: cache)
+            network = UnitHeatmaps.chart(context, cache: cache)
         }
     }
 
@@ -186,6 +192,13 @@ public struct Report: Sendable {
             text += "\n## Decision boundaries\n\n"
             text += boundaries.map { "![\($0.heading)](\(ExperimentFolder.chartLink($0.file)))" }.joined(separator: "\n") + "\n\n\(boundaryCaption)\n"
         }
+        if let frames {
+            text += "\n## Decision boundaries through training\n\n"
+            text += frames.stripFiles.map { "![\($0.heading)](\(ExperimentFolder.chartLink($0.file)))" }.joined(separator: "\n") + "\n\n\(frames.caption)\n"
+        }
+        if let network {
+            text += "\n## \(network.heading)\n\n![\(network.heading)](\(ExperimentFolder.chartLink(network.file)))\n\n\(network.caption)\n"
+        }
         return text
     }
 
@@ -225,18 +238,25 @@ public struct Report: Sendable {
             body += boundaries.map { "<figure>\(inlineSVG($0.svg))</figure>" }.joined(separator: "\n")
             body += "\n</div>\n<p class=\"note\">\(escapeHTML(boundaryCaption))</p>\n"
         }
-        return htmlPage(title: "nnlab: \(results.name)", body: body + HoverScript.script + "\n")
+        if let frames {
+            body += "<h2>Decision boundaries through training</h2>\n\(frames.html())<p class=\"note\">\(escapeHTML(frames.caption))</p>\n"
+        }
+        if let network {
+            body += "<h2>\(escapeHTML(network.heading))</h2>\n<figure>\(inlineSVG(network.svg))<figcaption>\(escapeHTML(network.caption))</figcaption></figure>\n"
+        }
+        return htmlPage(title: "nnlab: \(results.name)", body: body + HoverScript.script + "\n" + (frames == nil ? "" : BoundaryFrames.script + "\n"))
     }
 
     /// Writes `charts/*.svg`, `report.md` and `report.html` into the results
     /// folder; charts of an earlier report that this one does not have are removed.
     public func write() throws(WriteError) {
         let folder = results.folder
-        let files = Set((charts + boundaries).map(\.file))
+        let all = charts + boundaries + (frames?.strips() ?? []) + (network.map { [$0] } ?? [])
+        let files = Set(all.map(\.file))
         for name in (try? FileManager.default.contentsOfDirectory(atPath: folder.charts)) ?? [] where !files.contains(name) {
             unlink(folder.chart(name))
         }
-        for chart in charts + boundaries {
+        for chart in all {
             try ResultFiles.write(chart.svg, to: folder.chart(chart.file))
         }
         try ResultFiles.write(markdown(), to: folder.reportMarkdown)

@@ -435,66 +435,17 @@ enum ReportCharts {
     /// The decision boundary of grid point `index`'s best run, data on top; nil unless 2-D classification.
     static func decisionBoundary(_ c: Context, _ index: Int, cache: CSVCache) -> ReportChart? {
         let point = c.points[index]
-        guard let best = c.ranking.bestRun(point),
-              let config = c.results.config(of: best.run, cache: cache), config.model.inputs == 2,
-              let network = c.results.network(of: best.run),
-              let dataset = try? config.data.makeDataset(cache: cache), let labels = dataset.labels,
-              let prepared = try? config.data.prepare(outputs: config.model.outputs, cache: cache),
-              let trainingLabels = prepared.trainingLabels else { return nil }
-        // Class names where a CSV gave text labels; "class 0", "class 1", … for numbered classes.
-        let classNames: [String]? = {
-            guard case .classification(let names) = dataset.task, names != names.indices.map(String.init) else { return nil }
-            return names
-        }()
-        let classes = max(2, (labels.max() ?? 1) + 1)
-        func raw(_ m: Matrix, _ row: Int, _ column: Int) -> Double {
-            guard let s = prepared.standardization else { return m[row, column] }
-            return m[row, column] * s.std[column] + s.mean[column]
-        }
-        let train = (0 ..< prepared.trainingInputs.rows).map { (x: raw(prepared.trainingInputs, $0, 0), y: raw(prepared.trainingInputs, $0, 1), label: trainingLabels[$0]) }
-        let validationLabels = prepared.validationLabels ?? []
-        let validation = (0 ..< min(prepared.validationInputs.rows, validationLabels.count)).map {
-            (x: raw(prepared.validationInputs, $0, 0), y: raw(prepared.validationInputs, $0, 1), label: validationLabels[$0])
-        }
-        guard let xRange = paddedRange((train + validation).map(\.x)), let yRange = paddedRange((train + validation).map(\.y)) else { return nil }
-        let size = 60
-        var grid = Matrix(rows: size * size, columns: 2)
-        for row in 0 ..< size {
-            for column in 0 ..< size {
-                var x = xRange.lowerBound + (Double(column) + 0.5) / Double(size) * (xRange.upperBound - xRange.lowerBound)
-                var y = yRange.lowerBound + (Double(row) + 0.5) / Double(size) * (yRange.upperBound - yRange.lowerBound)
-                if let scaling = prepared.standardization {
-                    x = (x - scaling.mean[0]) / scaling.std[0]
-                    y = (y - scaling.mean[1]) / scaling.std[1]
-                }
-                grid[row * size + column, 0] = x
-                grid[row * size + column, 1] = y
-            }
-        }
-        let output = network.predict(grid)
-        let values: [[Double]] = (0 ..< size).map { row in
-            (0 ..< size).map { column in
-                let i = row * size + column
-                if output.columns == 1 { return min(1, max(0, output[i, 0])) }
-                if classes == 2 { return min(1, max(0, output[i, 1])) }
-                var best = 0
-                for j in 1 ..< output.columns where output[i, j] > output[i, best] { best = j }
-                return Double(best)
-            }
-        }
-        var heatmap = Heatmap(title: "\(point.name), seed \(best.seed)", x: Axis(title: "x1", scale: .linear, range: xRange),
-                              y: Axis(title: "x2", scale: .linear, range: yRange), values: values, classes: classes, points: train)
-        heatmap.validationPoints = validation
-        heatmap.classNames = classNames
+        guard let best = c.ranking.bestRun(point), let config = c.results.config(of: best.run, cache: cache),
+              let plane = BoundaryPlane(config, cache: cache), plane.isClassification,
+              let network = c.results.network(of: best.run) else { return nil }
+        var heatmap = Heatmap(title: "\(point.name), seed \(best.seed)", x: Axis(title: "x1", scale: .linear, range: plane.xRange),
+                              y: Axis(title: "x2", scale: .linear, range: plane.yRange), values: plane.shading(network, size: 60),
+                              classes: plane.classes, points: plane.training)
+        heatmap.validationPoints = plane.validation
+        heatmap.classNames = plane.classNames
         return ReportChart(file: "boundary-\(index + 1).svg", heading: point.name,
                            caption: "The best seed of this grid point (\(best.run)); shading is the network's output, the points are the data.",
                            svg: heatmap.svg())
-    }
-
-    private static func paddedRange(_ values: [Double]) -> ClosedRange<Double>? {
-        guard let low = values.min(), let high = values.max(), low.isFinite, high.isFinite else { return nil }
-        let pad = max((high - low) * 0.1, 0.5)
-        return (low - pad) ... (high + pad)
     }
 }
 

@@ -15,7 +15,7 @@ extension ReportCharts {
     static func jobs(_ c: Context, cache: CSVCache) -> [Job] {
         let charts: [@Sendable () -> ReportChart?] = [
             { lossCurves(c) }, { accuracyCurves(c) }, { learningRateCurves(c.results, c.points) }, { learningRate(c) },
-            { gradientNorms(c) }, { regressionFit(c, cache: cache) }, { confusion(c, cache: cache) },
+            { gradientNorms(c) }, { unitStates(c) }, { regressionFit(c, cache: cache) }, { confusion(c, cache: cache) },
         ]
         return charts.map { Job(isBoundary: false, build: $0) }
             + picturedPoints(c).map { index in Job(isBoundary: true, build: { decisionBoundary(c, index, cache: cache) }) }

@@ -55,6 +55,9 @@ public struct TrainingResult: Sendable {
     public var curve: [EpochRecord]
     /// The network after the last epoch trained.
     public var network: Network
+    /// The network at each frame epoch (`FrameEpochs`) and at the last epoch
+    /// that did not diverge; empty unless the run is 2-D classification.
+    public var snapshots: [NetworkSnapshot] = []
 }
 
 /// What training one run produced when its curve went to a `CurveSink`.
@@ -64,6 +67,8 @@ public struct TrainedNetwork: Sendable {
     public var epochs: Int
     /// The network after the last epoch trained (the last finite one, for a diverged run).
     public var network: Network
+    /// As `TrainingResult.snapshots`.
+    public var snapshots: [NetworkSnapshot] = []
 }
 
 /// Where a run's curve goes while it trains, one row per epoch, epoch 0 first.
@@ -101,7 +106,7 @@ public enum Trainer {
                              shouldStop: () -> Bool = { false }) -> TrainingResult? {
         var curve = CollectedCurve()
         guard let trained = train(run, data: data, curve: &curve, shouldStop: shouldStop) else { return nil }
-        return TrainingResult(status: trained.status, curve: curve.records, network: trained.network)
+        return TrainingResult(status: trained.status, curve: curve.records, network: trained.network, snapshots: trained.snapshots)
     }
 
     /// Trains one run, handing each epoch's row to `sink` as it is evaluated;
@@ -133,6 +138,9 @@ public enum Trainer {
         var lastFinite = network
         var best = record.validationLoss ?? .infinity
         var epochsWithoutImprovement = 0
+        let recordsFrames = FrameEpochs.records(data)
+        var snapshots = recordsFrames ? [NetworkSnapshot(epoch: 0, network: network)] : []
+        var lastFiniteEpoch = 0
 
         while status == .completed && plan.epoch < run.training.epochs {
             plan.beginEpoch(&generator)
@@ -173,12 +181,17 @@ public enum Trainer {
             }
             if status != .diverged {
                 lastFinite.copyParameters(from: network)
+                lastFiniteEpoch = plan.epoch
+                if recordsFrames && FrameEpochs.isFrame(plan.epoch) { snapshots.append(NetworkSnapshot(epoch: plan.epoch, network: network)) }
             } else if !network.hasFiniteParameters {
                 network = lastFinite
             }
             if shouldStop() { return nil }
         }
-        return TrainedNetwork(status: status, epochs: record.epoch, network: network)
+        if recordsFrames && snapshots.last?.epoch != lastFiniteEpoch {
+            snapshots.append(NetworkSnapshot(epoch: lastFiniteEpoch, network: lastFinite))
+        }
+        return TrainedNetwork(status: status, epochs: record.epoch, network: network, snapshots: snapshots)
     }
 
     /// Divergence: a non-finite loss, or one above `factor` times the epoch-0

@@ -1,0 +1,52 @@
+import Foundation
+
+extension ReportCharts {
+    /// Dead and saturated units by epoch (curve.csv's `dead_l` and
+    /// `saturated_l`): one panel per layer and quantity that some run defines
+    /// (dead for relu layers, saturated for sigmoid and tanh), a line per grid
+    /// point, the mean over its seeds that did not diverge at each epoch. x is
+    /// the record's own epoch (never its index: a reduced curve skips epochs).
+    static func unitStates(_ c: Context) -> ReportChart? {
+        let layers = c.results.curves.values.compactMap { $0.first.map { max($0.deadFractions.count, $0.saturatedFractions.count) } }.max() ?? 0
+        func layer(_ l: Int) -> String { "layer \(l + 1)\(l == layers - 1 ? " (output)" : "")" }
+        let quantities: [(name: String, layer: Int, value: (EpochRecord) -> Double?)] = [
+            (0 ..< layers).map { l in ("dead units, \(layer(l))", l, { (r: EpochRecord) in r.deadFractions.indices.contains(l) ? r.deadFractions[l] : nil }) },
+            (0 ..< layers).map { l in ("saturated units, \(layer(l))", l, { (r: EpochRecord) in r.saturatedFractions.indices.contains(l) ? r.saturatedFractions[l] : nil }) },
+        ].joined().filter { quantity in c.results.curves.values.contains { $0.contains { quantity.value($0) != nil } } }
+        guard !quantities.isEmpty else { return nil }
+
+        let all = Array(c.points.indices)
+        let colors = SeriesColors(names: all.map { c.points[$0].name },
+                                  values: numericAxis(all.map { c.points[$0].labels }, paths: c.results.sweepPaths),
+                                  order: c.order)
+        let panels = quantities.map { quantity -> LineChart in
+            var series: [ChartSeries] = []
+            for item in all {
+                // The seeds' values by epoch, then their mean.
+                var byEpoch: [Int: [Double]] = [:]
+                for run in c.keptRuns(c.points[item]) {
+                    for record in c.results.curves[run.run] ?? [] {
+                        if let value = quantity.value(record), value.isFinite { byEpoch[record.epoch, default: []].append(value) }
+                    }
+                }
+                guard !byEpoch.isEmpty else { continue }
+                let points = byEpoch.keys.sorted().map { epoch in
+                    ChartPoint(x: Double(epoch), y: byEpoch[epoch]!.reduce(0, +) / Double(byEpoch[epoch]!.count))
+                }
+                series.append(ChartSeries(name: colors.legendNames[item] ?? c.points[item].name, points: points,
+                                          color: colors.colors[item], faded: colors.colors[item] == nil,
+                                          yName: quantity.name, group: item, inLegend: colors.legendNames[item] != nil))
+            }
+            return LineChart(title: quantity.name.capitalizedFirst, x: Axis(title: "epoch", integerTicks: true),
+                             y: Axis(title: "fraction", range: 0 ... 1, name: "fraction"), series: series, showsLegend: false)
+        }
+        let legend = colors.colorScale == nil ? all.compactMap { item in
+            colors.legendNames[item].map { LegendItem(text: $0, color: colors.colors[item] ?? "#888888") }
+        } + colors.extraLegend : []
+        let svg = ChartPanels(title: "Dead and saturated units by epoch", panels: panels, legendItems: legend,
+                              colorScale: colors.colorScale, columns: min(3, panels.count)).svg()
+        return ReportChart(file: "unit-states.svg", heading: "Dead and saturated units",
+                           caption: "Per layer l, on the full training set after each epoch (epoch 0: the initial weights), mean over the seeds that did not diverge. Dead (relu layers): the fraction of the layer's units whose f′(z) is 0 on every training sample, so that no sample passes them a gradient. Saturated (sigmoid and tanh layers): the fraction of (sample, unit) pairs whose f′(z) is below 1% of f′'s maximum (σ′ < 0.0025, tanh′ < 0.01). Only layers where a run defines them are drawn.",
+                           svg: svg)
+    }
+}
