@@ -184,6 +184,8 @@ final class ReportScaleTests: XCTestCase {
         XCTAssertFalse(loss.svg.contains("more</text>"), "no cut legend")
         XCTAssertEqual(loss.svg.components(separatedBy: "<polyline").count - 1, 2 * 4, "per panel: the median and three highlights")
         XCTAssert(loss.svg.contains("50 runs diverged at epoch 3, the first: "), "diverged runs counted, not drawn one by one")
+        let units = try XCTUnwrap(report.charts.first { $0.file == "unit-states.svg" })
+        XCTAssert(units.caption.contains("2,500 grid points are more than a chart can tell apart"))
         for chart in report.charts {
             XCTAssertLessThan(chart.svg.utf8.count, 200_000, chart.file)
         }

@@ -16,7 +16,9 @@ final class ReportStructureTests: XCTestCase {
             let loss = diverged && epoch == epochs ? Double.nan : floor + (1 - floor) * exp(-Double(epoch) / 10)
             let accuracy: Double? = classification ? min(1, 0.5 + 0.5 * (1 - loss)) : nil
             return EpochRecord(epoch: epoch, trainLoss: loss * 0.8, validationLoss: loss, trainAccuracy: accuracy, validationAccuracy: accuracy,
-                               gradientNorms: epoch == 0 ? nil : [0.01, 0.1], learningRate: epoch == 0 ? nil : 0.1)
+                               gradientNorms: epoch == 0 ? nil : [0.01, 0.1], learningRate: epoch == 0 ? nil : 0.1,
+                               // As a relu hidden layer and a sigmoid output give them.
+                               deadFractions: [min(1, floor), nil], saturatedFractions: [nil, min(1, loss / 2)])
         }
     }
 
@@ -88,7 +90,7 @@ final class ReportStructureTests: XCTestCase {
         let report = Report(results)
         assertReadable(report)
         let files = report.charts.map(\.file)
-        XCTAssertEqual(files, ["loss-curves.svg", "accuracy-curves.svg", "learning-rate.svg", "gradient-norms.svg"])
+        XCTAssertEqual(files, ["loss-curves.svg", "accuracy-curves.svg", "learning-rate.svg", "gradient-norms.svg", "unit-states.svg"])
         let loss = try XCTUnwrap(report.charts.first)
         XCTAssert(texts(loss.svg).contains("learning rate"), "a colour bar titled by the axis")
         XCTAssert(texts(loss.svg).contains("diverged"), "the diverged band")

@@ -19,8 +19,13 @@ extension ReportCharts {
         let colors = SeriesColors(names: all.map { c.points[$0].name },
                                   values: numericAxis(all.map { c.points[$0].labels }, paths: c.results.sweepPaths),
                                   order: c.order)
+        // Past `ManyGridPoints.chartLimit` grid points: the best, median and worst over the spread of all.
+        let many = ManyGridPoints.applies(c.points.count)
+        let ranked = c.order.filter { c.ranking.value(c.points[$0]) != nil || c.ranking.metric == nil }.count
+        let picks = many ? ManyGridPoints.highlights(c.order, ranked: max(ranked, 1)) : []
         let panels = quantities.map { quantity -> LineChart in
             var series: [ChartSeries] = []
+            var means: [Int: [ChartPoint]] = [:]
             for item in all {
                 // The seeds' values by epoch, then their mean.
                 var byEpoch: [Int: [Double]] = [:]
@@ -33,20 +38,35 @@ extension ReportCharts {
                 let points = byEpoch.keys.sorted().map { epoch in
                     ChartPoint(x: Double(epoch), y: byEpoch[epoch]!.reduce(0, +) / Double(byEpoch[epoch]!.count))
                 }
+                means[item] = points
+                guard !many else { continue }
                 series.append(ChartSeries(name: colors.legendNames[item] ?? c.points[item].name, points: points,
                                           color: colors.colors[item], faded: colors.colors[item] == nil,
                                           yName: quantity.name, group: item, inLegend: colors.legendNames[item] != nil))
             }
+            if many {
+                series = ManyGridPoints.spread(all.compactMap { means[$0] }, what: "grid points", yName: quantity.name, scale: .linear,
+                                               group: picks.count)
+                for (rank, pick) in picks.enumerated() {
+                    guard let points = means[pick.item] else { continue }
+                    series.append(ChartSeries(name: "\(pick.label): \(c.points[pick.item].name)", points: points,
+                                              color: ManyGridPoints.highlightColors[rank], yName: quantity.name, group: rank))
+                }
+            }
             return LineChart(title: quantity.name.capitalizedFirst, x: Axis(title: "epoch", integerTicks: true),
                              y: Axis(title: "fraction", range: 0 ... 1, name: "fraction"), series: series, showsLegend: false)
         }
-        let legend = colors.colorScale == nil ? all.compactMap { item in
-            colors.legendNames[item].map { LegendItem(text: $0, color: colors.colors[item] ?? "#888888") }
-        } + colors.extraLegend : []
+        let legend = many
+            ? picks.enumerated().map { LegendItem(text: "\($1.label): \(c.points[$1.item].name)", color: ManyGridPoints.highlightColors[$0]) }
+                + ManyGridPoints.spreadLegend(c.points.count, what: "grid points")
+            : colors.colorScale == nil ? all.compactMap { item in
+                colors.legendNames[item].map { LegendItem(text: $0, color: colors.colors[item] ?? "#888888") }
+            } + colors.extraLegend : []
         let svg = ChartPanels(title: "Dead and saturated units by epoch", panels: panels, legendItems: legend,
-                              colorScale: colors.colorScale, columns: min(3, panels.count)).svg()
+                              colorScale: many ? nil : colors.colorScale, columns: min(3, panels.count)).svg()
+        let note = many ? " \(ManyGridPoints.grouped(c.points.count)) grid points are more than a chart can tell apart: drawn are the best, the median and the worst and, at each epoch, the median and the spread of all grid points' means." : ""
         return ReportChart(file: "unit-states.svg", heading: "Dead and saturated units",
-                           caption: "Per layer l, on the full training set after each epoch (epoch 0: the initial weights), mean over the seeds that did not diverge. Dead (relu layers): the fraction of the layer's units whose f′(z) is 0 on every training sample, so that no sample passes them a gradient. Saturated (sigmoid and tanh layers): the fraction of (sample, unit) pairs whose f′(z) is below 1% of f′'s maximum (σ′ < 0.0025, tanh′ < 0.01). Only layers where a run defines them are drawn.",
+                           caption: "Per layer l, on the full training set after each epoch (epoch 0: the initial weights), mean over the seeds that did not diverge. Dead (relu layers): the fraction of the layer's units whose f′(z) is 0 on every training sample, so that no sample passes them a gradient. Saturated (sigmoid and tanh layers): the fraction of (sample, unit) pairs whose f′(z) is below 1% of f′'s maximum (σ′ < 0.0025, tanh′ < 0.01). Only layers where a run defines them are drawn." + note,
                            svg: svg)
     }
 }
