@@ -44,7 +44,16 @@ public struct ReducedCurve: Sendable, CurveSink {
     public mutating func append(_ record: EpochRecord) {
         defer { summary.add(record) }
         guard epochsPerBucket > 1 else {
-            records.append(record)
+            // Per-layer values equal to the previous row's share its storage
+            // (a layer without dead units has none at every epoch): less
+            // memory, and the trainer's record keeps its own arrays.
+            var kept = record
+            if let previous = records.last {
+                if kept.gradientNorms == previous.gradientNorms { kept.gradientNorms = previous.gradientNorms }
+                if kept.deadFractions == previous.deadFractions { kept.deadFractions = previous.deadFractions }
+                if kept.saturatedFractions == previous.saturatedFractions { kept.saturatedFractions = previous.saturatedFractions }
+            }
+            records.append(kept)
             return
         }
         let index = record.epoch / epochsPerBucket
