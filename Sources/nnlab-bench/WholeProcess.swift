@@ -1,0 +1,266 @@
+import Foundation
+import Experiments
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+// The whole-process workloads of `make bench` (issue 14, items 4 and 5): the
+// release `nnlab` binary run as a child process, `nnlab run FILE --output DIR`
+// on an experiment file of bench/workloads/, each time into a fresh temporary
+// results folder (no resume), its standard output and error into a log file.
+// The figures are the child's wall time (spawn to reap), its peak resident
+// set size (`ru_maxrss` from its own `wait4`), and the run seconds the command
+// recorded in timings.csv. Each workload runs `repeats` times (3 by default);
+// the table shows the median wall time and the largest peak memory of the
+// repeats. The file system is synced, untimed, before every timed run, so that
+// one run's write-back does not land in the next one's time.
+
+/// A whole-process workload: `nnlab run` on one file of bench/workloads/.
+struct ProcessWorkload {
+    var name: String
+    var file: String
+    var title: String
+    /// Runs only when named or with `--long` (it takes minutes).
+    var optional = false
+}
+
+let processWorkloads = [
+    ProcessWorkload(name: "lr-sweep", file: "learning-rate-sweep.json",
+                    title: "27-run learning-rate sweep (experiments/learning-rate.json's shape)"),
+    ProcessWorkload(name: "moons-jobs", file: "moons-30-runs.json",
+                    title: "30 moons runs of 200 epochs, on 1 job and on every core, alternately"),
+    ProcessWorkload(name: "exercise-120k", file: "exercise-120000-epochs.json",
+                    title: "the one-neuron exercise, 120,000 epochs"),
+    ProcessWorkload(name: "tiny-sweep", file: "xor-10000-runs.json",
+                    title: "10,000 tiny runs (xor, 10 epochs; 2,500 grid points × 4 seeds)"),
+    ProcessWorkload(name: "xor-10m", file: "xor-10-million-epochs.json",
+                    title: "10,000,000 epochs of a 4-sample XOR net", optional: true),
+]
+
+/// One workload's repeats on one number of jobs.
+struct ProcessResult {
+    var workload: String
+    var file: String
+    var runs: Int
+    /// `--jobs` as passed; nil: the default (every core).
+    var jobs: Int?
+    var wallSeconds: [Double] = []
+    var peakResidentBytes: [Int] = []
+    var cpuSeconds: [Double] = []
+    /// The sum of the runs' seconds in timings.csv, per repeat.
+    var trainingSeconds: [Double] = []
+    /// report.html's size, per repeat.
+    var reportBytes: [Int] = []
+    /// The largest curve.csv's size, per repeat.
+    var largestCurveBytes: [Int] = []
+
+    var wall: Double { median(wallSeconds) }
+    var training: Double { median(trainingSeconds) }
+    var peak: Int { peakResidentBytes.max() ?? 0 }
+}
+
+struct ProcessBench {
+    var nnlab: String
+    var folder: String
+    var scratch: String
+    var repeats: Int
+    let cores = ProcessInfo.processInfo.activeProcessorCount
+    private var counter = 0
+
+    init(nnlab: String, folder: String, scratch: String, repeats: Int) {
+        self.nnlab = nnlab
+        self.folder = folder
+        self.scratch = scratch
+        self.repeats = repeats
+    }
+
+    /// `nnlab --version`, untimed: checks the binary and brings it into the page cache.
+    func version() -> String {
+        let log = joinFilePath(scratch, "version.log")
+        guard let usage = runChild([nnlab, "--version"], log: log), usage.status == 0 else {
+            fail("\(nnlab) --version failed (build it with `make bench`, or pass --nnlab PATH)")
+        }
+        let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+        return text.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// The experiment in a workload's file, loaded and validated as `nnlab run` will.
+    func experiment(_ workload: ProcessWorkload) -> Experiment {
+        let path = joinFilePath(folder, workload.file)
+        do {
+            return try ExperimentLoader.load(path: path)
+        } catch {
+            fail("the workload file \(path) does not load (run from the package folder or pass --workloads):\n\(error)")
+        }
+    }
+
+    /// One timed `nnlab run` of `experiment` into a fresh results folder, added to `result`.
+    mutating func measure(_ workload: ProcessWorkload, _ experiment: Experiment, into result: inout ProcessResult) {
+        counter += 1
+        let output = joinFilePath(scratch, "\(workload.name)-\(counter)")
+        let log = output + ".log"
+        var arguments = [nnlab, "run", joinFilePath(folder, workload.file), "--output", output]
+        if let jobs = result.jobs { arguments += ["--jobs", String(jobs)] }
+        sync()
+        guard let usage = runChild(arguments, log: log) else {
+            fail("could not start \(nnlab): \(String(cString: strerror(errno)))")
+        }
+        guard usage.status == 0 else {
+            let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+            fail("`\(arguments.joined(separator: " "))` exited with status \(usage.status):\n"
+                 + text.split(separator: "\n").suffix(20).joined(separator: "\n"))
+        }
+        let tree = ResultsTree(root: output)
+        let experimentFolder = tree.experiment(experiment.name)
+        let seconds = TimingsFile.read(experimentFolder)
+        guard seconds.count == experiment.runs.count else {
+            fail("`\(arguments.joined(separator: " "))` recorded \(seconds.count) of \(experiment.runs.count) runs in timings.csv")
+        }
+        result.wallSeconds.append(usage.wallSeconds)
+        result.peakResidentBytes.append(usage.peakResidentBytes)
+        result.cpuSeconds.append(usage.userSeconds + usage.systemSeconds)
+        result.trainingSeconds.append(seconds.values.reduce(0, +))
+        result.reportBytes.append(fileSize(experimentFolder.reportHTML) ?? 0)
+        result.largestCurveBytes.append(largestCurve(experimentFolder))
+        try? FileManager.default.removeItem(atPath: output)
+        try? FileManager.default.removeItem(atPath: log)
+    }
+
+    /// The workload's results: one per number of jobs (two for moons-jobs).
+    mutating func run(_ workload: ProcessWorkload) -> [ProcessResult] {
+        let experiment = experiment(workload)
+        let repeats = workload.optional ? 1 : repeats
+        func empty(jobs: Int?) -> ProcessResult {
+            ProcessResult(workload: workload.name, file: workload.file, runs: experiment.runs.count, jobs: jobs)
+        }
+        if workload.name == "moons-jobs" {
+            var one = empty(jobs: 1), all = empty(jobs: cores)
+            for _ in 0 ..< repeats {
+                measure(workload, experiment, into: &one)
+                measure(workload, experiment, into: &all)
+            }
+            return [one, all]
+        }
+        var result = empty(jobs: nil)
+        for _ in 0 ..< repeats {
+            measure(workload, experiment, into: &result)
+        }
+        return [result]
+    }
+}
+
+func fileSize(_ path: String) -> Int? {
+    (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue
+}
+
+/// The size of the largest run's curve.csv in an experiment's folder.
+func largestCurve(_ folder: ExperimentFolder) -> Int {
+    let runs = (try? FileManager.default.contentsOfDirectory(atPath: folder.runs)) ?? []
+    return runs.compactMap { fileSize(joinFilePath(joinFilePath(folder.runs, $0), "curve.csv")) }.max() ?? 0
+}
+
+/// A target of issue 14's item 5, and whether the figures meet it (nil: not measured here).
+struct Target {
+    var goal: String
+    var measured: String
+    var met: Bool?
+}
+
+/// The targets the whole-process figures can be held to. The 27-run sweep's
+/// ratio to PyTorch is bench/peers.py's to measure.
+func targets(_ results: [ProcessResult], cores: Int) -> [Target] {
+    var list: [Target] = []
+    func result(_ name: String, jobs: Int? = nil) -> ProcessResult? {
+        results.first { $0.workload == name && (jobs == nil || $0.jobs == jobs) }
+    }
+    if result("lr-sweep") != nil {
+        list.append(Target(goal: "27-run sweep ≥ 80× faster end to end than the PyTorch script",
+                           measured: "bench/peers.py", met: nil))
+    }
+    if let one = result("moons-jobs", jobs: 1), let all = result("moons-jobs", jobs: cores) {
+        // 1.85× on 2 cores: 92.5 % of linear; the same share of linear on other core counts.
+        let goal = 0.925 * Double(cores)
+        let ratio = one.wall / all.wall
+        list.append(Target(goal: "30-run sweep: \(cores) jobs ≥ \(format(goal, 2))× the throughput of 1 job",
+                           measured: "\(format(ratio, 2))×", met: ratio >= goal))
+    }
+    if let exercise = result("exercise-120k") {
+        let ratio = exercise.wall / exercise.training
+        list.append(Target(goal: "120,000-epoch exercise: command ≤ 2× its training time",
+                           measured: "\(format(ratio, 1))×", met: ratio <= 2))
+    }
+    if let tiny = result("tiny-sweep") {
+        list.append(Target(goal: "10,000-run sweep under 6 s", measured: "\(format(tiny.wall, 2)) s", met: tiny.wall < 6))
+        list.append(Target(goal: "10,000-run sweep under 128 MiB peak memory", measured: "\(mebibytes(tiny.peak)) MiB",
+                           met: tiny.peak < 128 << 20))
+        let report = tiny.reportBytes.max() ?? 0
+        list.append(Target(goal: "10,000-run sweep: report.html under 4 MB (4,000,000 bytes)",
+                           measured: "\(format(Double(report) / 1e6, 2)) MB", met: report < 4_000_000))
+    }
+    if let long = result("xor-10m") {
+        list.append(Target(goal: "10,000,000 epochs of the XOR net under 2 GiB peak memory",
+                           measured: "\(mebibytes(long.peak)) MiB", met: long.peak < 2 << 30))
+    }
+    return list
+}
+
+func format(_ value: Double, _ digits: Int) -> String {
+    String(format: "%.\(digits)f", value)
+}
+
+func mebibytes(_ bytes: Int) -> String {
+    format(Double(bytes) / Double(1 << 20), 1)
+}
+
+func sizeText(_ bytes: Int) -> String {
+    bytes >= 1_000_000 ? "\(format(Double(bytes) / 1e6, 1)) MB" : "\(format(Double(bytes) / 1e3, 1)) kB"
+}
+
+/// The whole-process table, then the targets with their marks.
+func printProcessTable(_ results: [ProcessResult], targets: [Target], version: String, repeats: Int, cores: Int) {
+    print("")
+    print("whole process: \(version), `nnlab run FILE --output <fresh temporary folder>` as a child process;")
+    print("wall = median of \(repeats) (xor-10m: 1), peak = the largest ru_maxrss of them; training = Σ of timings.csv's run seconds")
+    print("")
+    print("\(pad("workload", 14)) \(leftPad("runs", 6)) \(leftPad("jobs", 4)) \(leftPad("wall s", 8)) \(leftPad("cpu s", 8)) \(leftPad("training s", 10)) \(leftPad("peak MiB", 9)) \(leftPad("report.html", 11)) \(leftPad("largest curve", 13))")
+    for r in results {
+        print("\(pad(r.workload, 14)) \(leftPad(String(r.runs), 6)) \(leftPad(String(r.jobs ?? cores), 4)) \(leftPad(format(r.wall, 3), 8)) \(leftPad(format(median(r.cpuSeconds), 3), 8)) \(leftPad(format(r.training, 3), 10)) \(leftPad(mebibytes(r.peak), 9)) \(leftPad(sizeText(r.reportBytes.max() ?? 0), 11)) \(leftPad(sizeText(r.largestCurveBytes.max() ?? 0), 13))")
+    }
+    if let one = results.first(where: { $0.workload == "moons-jobs" && $0.jobs == 1 }),
+       let all = results.first(where: { $0.workload == "moons-jobs" && $0.jobs == cores }) {
+        print("")
+        print("moons-jobs: \(format(Double(one.runs) / one.wall, 1)) runs/s on 1 job, \(format(Double(all.runs) / all.wall, 1)) on \(cores) (\(format(one.wall / all.wall, 2))× one job)")
+    }
+    if let exercise = results.first(where: { $0.workload == "exercise-120k" }) {
+        print("exercise-120k: command \(format(exercise.wall, 3)) s, training \(format(exercise.training, 3)) s (\(format(exercise.wall / exercise.training, 1))× its training)")
+    }
+    guard !targets.isEmpty else { return }
+    print("")
+    print("targets (issue 14, item 5):")
+    let width = targets.map(\.goal.count).max() ?? 0
+    for target in targets {
+        let mark = target.met.map { $0 ? "pass" : "FAIL" } ?? "—"
+        print("  \(pad(target.goal, width))  \(leftPad(target.measured, 15))  \(mark)")
+    }
+}
+
+/// The whole-process part of `--json`: the results and the targets.
+func processJSON(_ results: [ProcessResult], targets: [Target], version: String, cores: Int) -> String {
+    func numbers(_ values: [Double]) -> String { "[" + values.map { "\($0)" }.joined(separator: ", ") + "]" }
+    func integers(_ values: [Int]) -> String { "[" + values.map(String.init).joined(separator: ", ") + "]" }
+    let entries = results.map { r in
+        "{\"name\": \"\(r.workload)\", \"file\": \"bench/workloads/\(r.file)\", \"runs\": \(r.runs), \"jobs\": \(r.jobs ?? cores), " +
+            "\"wall_seconds\": \(r.wall), \"wall_seconds_each\": \(numbers(r.wallSeconds)), " +
+            "\"cpu_seconds_each\": \(numbers(r.cpuSeconds)), " +
+            "\"training_seconds\": \(r.training), \"training_seconds_each\": \(numbers(r.trainingSeconds)), " +
+            "\"peak_rss_bytes\": \(r.peak), \"peak_rss_bytes_each\": \(integers(r.peakResidentBytes)), " +
+            "\"report_html_bytes\": \(r.reportBytes.max() ?? 0), \"largest_curve_bytes\": \(r.largestCurveBytes.max() ?? 0)}"
+    }
+    let marks = targets.map { t in
+        "{\"goal\": \"\(t.goal)\", \"measured\": \"\(t.measured)\", \"met\": \(t.met.map { $0 ? "true" : "false" } ?? "null")}"
+    }
+    return "\"nnlab\": \"\(version)\", \"cores\": \(cores), \"whole_process\": [" + entries.joined(separator: ", ") + "], " +
+        "\"targets\": [" + marks.joined(separator: ", ") + "]"
+}
