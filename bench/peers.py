@@ -402,6 +402,7 @@ def main():
 
 
 def whole_sweep(options, torch_version):
+    load_before = os.getloadavg()
     nnlab, pytorch = [], []
     version, repeats = "", 1
     for round_number in range(options.rounds):
@@ -423,7 +424,9 @@ def whole_sweep(options, torch_version):
              f"wall: median of {repeats} per round, median of {options.rounds} round(s); peak: the largest ru_maxrss "
              "(for the PyTorch pool, its largest process, not the sum of its processes); "
              f"PyTorch {torch_version}, Python {platform.python_version()}; "
-             "bench/workloads/learning-rate-sweep.json and bench/lr_sweep_torch.py"]
+             "bench/workloads/learning-rate-sweep.json and bench/lr_sweep_torch.py",
+             "load average (1, 5, 15 min): " + " ".join(f"{x:.2f}" for x in load_before) + " before, "
+             + " ".join(f"{x:.2f}" for x in os.getloadavg()) + " after"]
     print()
     print_table(header, rows, notes, options.markdown)
 

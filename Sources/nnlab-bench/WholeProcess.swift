@@ -151,6 +151,13 @@ struct ProcessBench {
     }
 }
 
+/// The system's load averages over 1, 5 and 15 minutes: how busy the machine
+/// was, since other processes' work lands in the wall times.
+func loadAverages() -> [Double] {
+    var loads = [Double](repeating: 0, count: 3)
+    return getloadavg(&loads, 3) == 3 ? loads : []
+}
+
 func fileSize(_ path: String) -> Int? {
     (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue
 }
@@ -219,10 +226,13 @@ func sizeText(_ bytes: Int) -> String {
 }
 
 /// The whole-process table, then the targets with their marks.
-func printProcessTable(_ results: [ProcessResult], targets: [Target], version: String, repeats: Int, cores: Int) {
+func printProcessTable(_ results: [ProcessResult], targets: [Target], version: String, repeats: Int, cores: Int,
+                       loads: (before: [Double], after: [Double])) {
+    func text(_ loads: [Double]) -> String { loads.map { format($0, 2) }.joined(separator: " ") }
     print("")
     print("whole process: \(version), `nnlab run FILE --output <fresh temporary folder>` as a child process;")
     print("wall = median of \(repeats) (xor-10m: 1), peak = the largest ru_maxrss of them; training = Σ of timings.csv's run seconds")
+    print("load average (1, 5, 15 min) on \(cores) cores: \(text(loads.before)) before, \(text(loads.after)) after")
     print("")
     print("\(pad("workload", 14)) \(leftPad("runs", 6)) \(leftPad("jobs", 4)) \(leftPad("wall s", 8)) \(leftPad("cpu s", 8)) \(leftPad("training s", 10)) \(leftPad("peak MiB", 9)) \(leftPad("report.html", 11)) \(leftPad("largest curve", 13))")
     for r in results {
@@ -247,7 +257,8 @@ func printProcessTable(_ results: [ProcessResult], targets: [Target], version: S
 }
 
 /// The whole-process part of `--json`: the results and the targets.
-func processJSON(_ results: [ProcessResult], targets: [Target], version: String, cores: Int) -> String {
+func processJSON(_ results: [ProcessResult], targets: [Target], version: String, cores: Int,
+                 loads: (before: [Double], after: [Double])) -> String {
     func numbers(_ values: [Double]) -> String { "[" + values.map { "\($0)" }.joined(separator: ", ") + "]" }
     func integers(_ values: [Int]) -> String { "[" + values.map(String.init).joined(separator: ", ") + "]" }
     let entries = results.map { r in
@@ -261,6 +272,8 @@ func processJSON(_ results: [ProcessResult], targets: [Target], version: String,
     let marks = targets.map { t in
         "{\"goal\": \"\(t.goal)\", \"measured\": \"\(t.measured)\", \"met\": \(t.met.map { $0 ? "true" : "false" } ?? "null")}"
     }
-    return "\"nnlab\": \"\(version)\", \"cores\": \(cores), \"whole_process\": [" + entries.joined(separator: ", ") + "], " +
+    return "\"nnlab\": \"\(version)\", \"cores\": \(cores), " +
+        "\"load_average_before\": \(numbers(loads.before)), \"load_average_after\": \(numbers(loads.after)), " +
+        "\"whole_process\": [" + entries.joined(separator: ", ") + "], " +
         "\"targets\": [" + marks.joined(separator: ", ") + "]"
 }

@@ -320,6 +320,7 @@ if names.contains("sweep") {
 }
 var processResults: [ProcessResult] = []
 var processVersion = ""
+var processLoads: (before: [Double], after: [Double]) = ([], [])
 let processRepeats = options.repeats ?? (options.quick ? 1 : 3)
 let cores = ProcessInfo.processInfo.activeProcessorCount
 if names.contains(where: processWorkloads.map(\.name).contains) {
@@ -334,15 +335,17 @@ if names.contains(where: processWorkloads.map(\.name).contains) {
     var bench = ProcessBench(nnlab: options.nnlab ?? besideBench ?? ".build/release/nnlab", folder: options.workloadFolder,
                              scratch: scratch, repeats: processRepeats)
     processVersion = bench.version()
+    processLoads.before = loadAverages()
     for workload in processWorkloads where names.contains(workload.name) {
         if !options.json {
             FileHandle.standardError.write(Data("nnlab-bench: \(workload.name): \(workload.title) ...\n".utf8))
         }
         processResults += bench.run(workload)
     }
+    processLoads.after = loadAverages()
     if !options.json {
         printProcessTable(processResults, targets: targets(processResults, cores: cores), version: processVersion,
-                          repeats: processRepeats, cores: cores)
+                          repeats: processRepeats, cores: cores, loads: processLoads)
     }
 }
 if options.json {
@@ -359,7 +362,7 @@ if options.json {
     }
     if !processResults.isEmpty {
         fields.append(processJSON(processResults, targets: targets(processResults, cores: cores), version: processVersion,
-                                  cores: cores))
+                                  cores: cores, loads: processLoads))
     }
     print("{" + fields.joined(separator: ", ") + "}")
 }
