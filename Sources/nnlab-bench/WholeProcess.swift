@@ -76,11 +76,17 @@ struct ProcessBench {
         self.repeats = repeats
     }
 
+    /// Removes the scratch folder, then fails with `message`.
+    func abort(_ message: String) -> Never {
+        try? FileManager.default.removeItem(atPath: scratch)
+        fail(message)
+    }
+
     /// `nnlab --version`, untimed: checks the binary and brings it into the page cache.
     func version() -> String {
         let log = joinFilePath(scratch, "version.log")
         guard let usage = runChild([nnlab, "--version"], log: log), usage.status == 0 else {
-            fail("\(nnlab) --version failed (build it with `make bench`, or pass --nnlab PATH)")
+            abort("\(nnlab) --version failed (build it with `make bench`, or pass --nnlab PATH)")
         }
         let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
         return text.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -92,7 +98,7 @@ struct ProcessBench {
         do {
             return try ExperimentLoader.load(path: path)
         } catch {
-            fail("the workload file \(path) does not load (run from the package folder or pass --workloads):\n\(error)")
+            abort("the workload file \(path) does not load (run from the package folder or pass --workloads):\n\(error.rendered)")
         }
     }
 
@@ -105,18 +111,18 @@ struct ProcessBench {
         if let jobs = result.jobs { arguments += ["--jobs", String(jobs)] }
         sync()
         guard let usage = runChild(arguments, log: log) else {
-            fail("could not start \(nnlab): \(String(cString: strerror(errno)))")
+            abort("could not start \(nnlab): \(String(cString: strerror(errno)))")
         }
         guard usage.status == 0 else {
             let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
-            fail("`\(arguments.joined(separator: " "))` exited with status \(usage.status):\n"
+            abort("`\(arguments.joined(separator: " "))` exited with status \(usage.status):\n"
                  + text.split(separator: "\n").suffix(20).joined(separator: "\n"))
         }
         let tree = ResultsTree(root: output)
         let experimentFolder = tree.experiment(experiment.name)
         let seconds = TimingsFile.read(experimentFolder)
         guard seconds.count == experiment.runs.count else {
-            fail("`\(arguments.joined(separator: " "))` recorded \(seconds.count) of \(experiment.runs.count) runs in timings.csv")
+            abort("`\(arguments.joined(separator: " "))` recorded \(seconds.count) of \(experiment.runs.count) runs in timings.csv")
         }
         result.wallSeconds.append(usage.wallSeconds)
         result.peakResidentBytes.append(usage.peakResidentBytes)
@@ -149,6 +155,21 @@ struct ProcessBench {
         }
         return [result]
     }
+}
+
+/// A note when bench/workloads/learning-rate-sweep.json is no longer
+/// experiments/learning-rate.json but for its name and description (nil when
+/// it is, or when either file is not there to compare).
+func learningRateDrift(workloads folder: String) -> String? {
+    let copy = joinFilePath(folder, "learning-rate-sweep.json"), original = "experiments/learning-rate.json"
+    func settings(_ path: String) -> NSDictionary? {
+        guard let data = FileManager.default.contents(atPath: path),
+              var object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else { return nil }
+        for key in ["name", "description", "$schema"] { object[key] = nil }
+        return object as NSDictionary
+    }
+    guard let a = settings(copy), let b = settings(original), !a.isEqual(b) else { return nil }
+    return "note: \(copy) is no longer \(original)'s sweep (beyond name and description); bench/lr_sweep_torch.py follows the former"
 }
 
 /// The system's load averages over 1, 5 and 15 minutes: how busy the machine

@@ -335,6 +335,9 @@ if names.contains(where: processWorkloads.map(\.name).contains) {
     var bench = ProcessBench(nnlab: options.nnlab ?? besideBench ?? ".build/release/nnlab", folder: options.workloadFolder,
                              scratch: scratch, repeats: processRepeats)
     processVersion = bench.version()
+    if names.contains("lr-sweep"), let note = learningRateDrift(workloads: options.workloadFolder) {
+        FileHandle.standardError.write(Data("nnlab-bench: \(note)\n".utf8))
+    }
     processLoads.before = loadAverages()
     for workload in processWorkloads where names.contains(workload.name) {
         if !options.json {
