@@ -12,7 +12,8 @@ import Darwin
 // results folder (no resume), its standard output and error into a log file.
 // The figures are the child's wall time (spawn to reap), its peak resident
 // set size (`ru_maxrss` from its own `wait4`), and the run seconds the command
-// recorded in timings.csv. Each workload runs `repeats` times (3 by default);
+// recorded in timings.csv (each rounded to the millisecond, so runs of less
+// than half a millisecond count 0). Each workload runs `repeats` times (3 by default);
 // the table shows the median wall time and the largest peak memory of the
 // repeats. The file system is synced, untimed, before every timed run, so that
 // one run's write-back does not land in the next one's time.
@@ -252,7 +253,7 @@ func printProcessTable(_ results: [ProcessResult], targets: [Target], version: S
     func text(_ loads: [Double]) -> String { loads.map { format($0, 2) }.joined(separator: " ") }
     print("")
     print("whole process: \(version), `nnlab run FILE --output <fresh temporary folder>` as a child process;")
-    print("wall = median of \(repeats) (xor-10m: 1), peak = the largest ru_maxrss of them; training = Σ of timings.csv's run seconds")
+    print("wall = median of \(repeats) (xor-10m: 1), peak = the largest ru_maxrss of them; training = Σ of timings.csv's run seconds (each to the ms)")
     print("load average (1, 5, 15 min) on \(cores) cores: \(text(loads.before)) before, \(text(loads.after)) after")
     print("")
     print("\(pad("workload", 14)) \(leftPad("runs", 6)) \(leftPad("jobs", 4)) \(leftPad("wall s", 8)) \(leftPad("cpu s", 8)) \(leftPad("training s", 10)) \(leftPad("peak MiB", 9)) \(leftPad("report.html", 11)) \(leftPad("largest curve", 13))")
