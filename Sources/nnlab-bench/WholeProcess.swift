@@ -16,7 +16,9 @@ import Darwin
 // than half a millisecond count 0). Each workload runs `repeats` times (3 by default);
 // the table shows the median wall time and the largest peak memory of the
 // repeats. The file system is synced, untimed, before every timed run, so that
-// one run's write-back does not land in the next one's time.
+// one run's write-back does not land in the next one's time. Beside each
+// figure, the CPU the rest of the machine used meanwhile (from /proc/stat),
+// since on a shared machine other processes' work lands in the wall times.
 
 /// A whole-process workload: `nnlab run` on one file of bench/workloads/.
 struct ProcessWorkload {
@@ -56,6 +58,9 @@ struct ProcessResult {
     var reportBytes: [Int] = []
     /// The largest curve.csv's size, per repeat.
     var largestCurveBytes: [Int] = []
+    /// The CPU seconds the rest of the machine used during the run, per wall
+    /// second (cores' worth), per repeat; empty where /proc/stat is not there.
+    var othersCores: [Double] = []
 
     var wall: Double { median(wallSeconds) }
     var training: Double { median(trainingSeconds) }
@@ -111,7 +116,10 @@ struct ProcessBench {
         var arguments = [nnlab, "run", joinFilePath(folder, workload.file), "--output", output]
         if let jobs = result.jobs { arguments += ["--jobs", String(jobs)] }
         sync()
-        guard let usage = runChild(arguments, log: log) else {
+        let busyBefore = machineBusySeconds()
+        let child = runChild(arguments, log: log)
+        let busyAfter = machineBusySeconds()
+        guard let usage = child else {
             abort("could not start \(nnlab): \(String(cString: strerror(errno)))")
         }
         guard usage.status == 0 else {
@@ -131,6 +139,10 @@ struct ProcessBench {
         result.trainingSeconds.append(seconds.values.reduce(0, +))
         result.reportBytes.append(fileSize(experimentFolder.reportHTML) ?? 0)
         result.largestCurveBytes.append(largestCurve(experimentFolder))
+        if let busyBefore, let busyAfter {
+            let others = busyAfter - busyBefore - usage.userSeconds - usage.systemSeconds
+            result.othersCores.append(max(0, others) / usage.wallSeconds)
+        }
         try? FileManager.default.removeItem(atPath: output)
         try? FileManager.default.removeItem(atPath: log)
     }
@@ -171,6 +183,20 @@ func learningRateDrift(workloads folder: String) -> String? {
     }
     guard let a = settings(copy), let b = settings(original), !a.isEqual(b) else { return nil }
     return "note: \(copy) is no longer \(original)'s sweep (beyond name and description); bench/lr_sweep_torch.py follows the former"
+}
+
+/// The CPU seconds every process on the machine has used since boot (the
+/// first line of /proc/stat: user, nice, system, irq, softirq, steal), or nil
+/// where there is no /proc/stat. The difference over a run, less the child's
+/// own CPU time, is what other processes took meanwhile: a timing taken while
+/// that is large is not comparable with one taken on an idle machine.
+func machineBusySeconds() -> Double? {
+    guard let text = try? String(contentsOfFile: "/proc/stat", encoding: .utf8),
+          let line = text.split(separator: "\n").first, line.hasPrefix("cpu ") else { return nil }
+    let ticks = line.split(separator: " ").dropFirst().compactMap { Double($0) }
+    guard ticks.count >= 8 else { return nil }
+    let busy = ticks[0] + ticks[1] + ticks[2] + ticks[5] + ticks[6] + ticks[7]
+    return busy / Double(sysconf(Int32(_SC_CLK_TCK)))
 }
 
 /// The system's load averages over 1, 5 and 15 minutes: how busy the machine
@@ -255,10 +281,11 @@ func printProcessTable(_ results: [ProcessResult], targets: [Target], version: S
     print("whole process: \(version), `nnlab run FILE --output <fresh temporary folder>` as a child process;")
     print("wall = median of \(repeats) (xor-10m: 1), peak = the largest ru_maxrss of them; training = Σ of timings.csv's run seconds (each to the ms)")
     print("load average (1, 5, 15 min) on \(cores) cores: \(text(loads.before)) before, \(text(loads.after)) after")
+    print("others = the cores' worth of CPU the rest of the machine used during the runs (median); near 0 on an idle machine")
     print("")
-    print("\(pad("workload", 14)) \(leftPad("runs", 6)) \(leftPad("jobs", 4)) \(leftPad("wall s", 8)) \(leftPad("cpu s", 8)) \(leftPad("training s", 10)) \(leftPad("peak MiB", 9)) \(leftPad("report.html", 11)) \(leftPad("largest curve", 13))")
+    print("\(pad("workload", 14)) \(leftPad("runs", 6)) \(leftPad("jobs", 4)) \(leftPad("wall s", 8)) \(leftPad("cpu s", 8)) \(leftPad("training s", 10)) \(leftPad("peak MiB", 9)) \(leftPad("report.html", 11)) \(leftPad("largest curve", 13)) \(leftPad("others", 6))")
     for r in results {
-        print("\(pad(r.workload, 14)) \(leftPad(String(r.runs), 6)) \(leftPad(String(r.jobs ?? cores), 4)) \(leftPad(format(r.wall, 3), 8)) \(leftPad(format(median(r.cpuSeconds), 3), 8)) \(leftPad(format(r.training, 3), 10)) \(leftPad(mebibytes(r.peak), 9)) \(leftPad(sizeText(r.reportBytes.max() ?? 0), 11)) \(leftPad(sizeText(r.largestCurveBytes.max() ?? 0), 13))")
+        print("\(pad(r.workload, 14)) \(leftPad(String(r.runs), 6)) \(leftPad(String(r.jobs ?? cores), 4)) \(leftPad(format(r.wall, 3), 8)) \(leftPad(format(median(r.cpuSeconds), 3), 8)) \(leftPad(format(r.training, 3), 10)) \(leftPad(mebibytes(r.peak), 9)) \(leftPad(sizeText(r.reportBytes.max() ?? 0), 11)) \(leftPad(sizeText(r.largestCurveBytes.max() ?? 0), 13)) \(leftPad(r.othersCores.isEmpty ? "—" : format(median(r.othersCores), 2), 6))")
     }
     if let one = results.first(where: { $0.workload == "moons-jobs" && $0.jobs == 1 }),
        let all = results.first(where: { $0.workload == "moons-jobs" && $0.jobs == cores }) {
@@ -267,6 +294,11 @@ func printProcessTable(_ results: [ProcessResult], targets: [Target], version: S
     }
     if let exercise = results.first(where: { $0.workload == "exercise-120k" }) {
         print("exercise-120k: command \(format(exercise.wall, 3)) s, training \(format(exercise.training, 3)) s (\(format(exercise.wall / exercise.training, 1))× its training)")
+    }
+    let busiest = results.flatMap(\.othersCores).max() ?? 0
+    if busiest > 0.25 {
+        print("note: other processes used up to \(format(busiest, 2)) of the \(cores) cores during these runs: "
+              + "the wall times and the jobs ratio are not those of an idle machine")
     }
     guard !targets.isEmpty else { return }
     print("")
@@ -289,7 +321,8 @@ func processJSON(_ results: [ProcessResult], targets: [Target], version: String,
             "\"cpu_seconds_each\": \(numbers(r.cpuSeconds)), " +
             "\"training_seconds\": \(r.training), \"training_seconds_each\": \(numbers(r.trainingSeconds)), " +
             "\"peak_rss_bytes\": \(r.peak), \"peak_rss_bytes_each\": \(integers(r.peakResidentBytes)), " +
-            "\"report_html_bytes\": \(r.reportBytes.max() ?? 0), \"largest_curve_bytes\": \(r.largestCurveBytes.max() ?? 0)}"
+            "\"report_html_bytes\": \(r.reportBytes.max() ?? 0), \"largest_curve_bytes\": \(r.largestCurveBytes.max() ?? 0), " +
+            "\"others_cores_each\": \(numbers(r.othersCores))}"
     }
     let marks = targets.map { t in
         "{\"goal\": \"\(t.goal)\", \"measured\": \"\(t.measured)\", \"met\": \(t.met.map { $0 ? "true" : "false" } ?? "null")}"
