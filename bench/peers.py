@@ -336,7 +336,10 @@ def check_sweep_script():
 
 def timed_process(arguments):
     """(wall seconds, peak RSS bytes) of one child: spawned, reaped with wait4, output into a log."""
-    folder = tempfile.mkdtemp(prefix="nnlab-peers-")
+    # Beside nnlab-bench's results folders (.build/bench, not /tmp: see docs/performance.md).
+    scratch = os.path.join(PACKAGE, ".build", "bench")
+    os.makedirs(scratch, exist_ok=True)
+    folder = tempfile.mkdtemp(prefix="peers-", dir=scratch)
     log = os.path.join(folder, "log.txt")
     try:
         actions = [(os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0),

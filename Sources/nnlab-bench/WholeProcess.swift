@@ -8,15 +8,17 @@ import Darwin
 
 // The whole-process workloads of `make bench` (issue 14, items 4 and 5): the
 // release `nnlab` binary run as a child process, `nnlab run FILE --output DIR`
-// on an experiment file of bench/workloads/, each time into a fresh temporary
-// results folder (no resume), its standard output and error into a log file.
+// on an experiment file of bench/workloads/, each time into a fresh
+// results folder under .build/bench (no resume), its standard output and error into a log file.
 // The figures are the child's wall time (spawn to reap), its peak resident
 // set size (`ru_maxrss` from its own `wait4`), and the run seconds the command
 // recorded in timings.csv (each rounded to the millisecond, so runs of less
 // than half a millisecond count 0). Each workload runs `repeats` times (3 by default);
 // the table shows the median wall time and the largest peak memory of the
 // repeats. The file system is synced, untimed, before every timed run, so that
-// one run's write-back does not land in the next one's time. Beside each
+// one run's write-back does not land in the next one's time; the results
+// folders are removed only when the bench ends, since creating files just
+// after deleting many is slow on ext4 (`measure`). Beside each
 // figure, the CPU the rest of the machine used meanwhile (from /proc/stat),
 // since on a shared machine other processes' work lands in the wall times.
 
@@ -52,6 +54,8 @@ struct ProcessResult {
     var wallSeconds: [Double] = []
     var peakResidentBytes: [Int] = []
     var cpuSeconds: [Double] = []
+    /// The kernel's share of `cpuSeconds` (file creation, page faults).
+    var systemSeconds: [Double] = []
     /// The sum of the runs' seconds in timings.csv, per repeat.
     var trainingSeconds: [Double] = []
     /// report.html's size, per repeat.
@@ -74,6 +78,8 @@ struct ProcessBench {
     var repeats: Int
     let cores = ProcessInfo.processInfo.activeProcessorCount
     private var counter = 0
+    /// The run folders the timed commands wrote into `scratch`.
+    private(set) var runsWritten = 0
 
     init(nnlab: String, folder: String, scratch: String, repeats: Int) {
         self.nnlab = nnlab
@@ -84,7 +90,8 @@ struct ProcessBench {
 
     /// Removes the scratch folder, then fails with `message`.
     func abort(_ message: String) -> Never {
-        try? FileManager.default.removeItem(atPath: scratch)
+        RecentDeletion.remove(scratch, runs: runsWritten,
+                              stamp: RecentDeletion.stamp(in: (scratch as NSString).deletingLastPathComponent))
         fail(message)
     }
 
@@ -133,18 +140,21 @@ struct ProcessBench {
         guard seconds.count == experiment.runs.count else {
             abort("`\(arguments.joined(separator: " "))` recorded \(seconds.count) of \(experiment.runs.count) runs in timings.csv")
         }
+        runsWritten += experiment.runs.count
         result.wallSeconds.append(usage.wallSeconds)
         result.peakResidentBytes.append(usage.peakResidentBytes)
         result.cpuSeconds.append(usage.userSeconds + usage.systemSeconds)
+        result.systemSeconds.append(usage.systemSeconds)
         result.trainingSeconds.append(seconds.values.reduce(0, +))
         result.reportBytes.append(fileSize(experimentFolder.reportHTML) ?? 0)
         result.largestCurveBytes.append(largestCurve(experimentFolder))
+        // The results stay until the bench ends: on ext4, creating files just
+        // after deleting many costs the kernel a scan for recently deleted
+        // inodes per file (10,000 runs: 36 s of system time instead of 2).
         if let busyBefore, let busyAfter {
             let others = busyAfter - busyBefore - usage.userSeconds - usage.systemSeconds
             result.othersCores.append(max(0, others) / usage.wallSeconds)
         }
-        try? FileManager.default.removeItem(atPath: output)
-        try? FileManager.default.removeItem(atPath: log)
     }
 
     /// The workload's results: one per number of jobs (two for moons-jobs).
@@ -167,6 +177,39 @@ struct ProcessBench {
             measure(workload, experiment, into: &result)
         }
         return [result]
+    }
+}
+
+/// ext4 looks past inodes deleted in the last minute when it creates a file
+/// (60 s, once the deletion is on disk), at a cost per file that makes a
+/// 10,000-run sweep several times slower in the kernel (measured here: 14–20 s
+/// and 20–28 s of system time in /tmp, where other programs' temporary files
+/// come and go, against 6 s and 2 s in .build/bench). The bench removes its
+/// results when it ends and stamps the time in `stamp`; the next one waits
+/// until a minute and a little more has passed.
+enum RecentDeletion {
+    static let quiet: Double = 65
+
+    static func stamp(in folder: String) -> String { joinFilePath(folder, "nnlab-bench-removed") }
+
+    /// Removes `scratch` (synced to disk) and, after `runs` runs' folders
+    /// (1,000 or more: a few runs' files cost nothing to notice), stamps the time.
+    static func remove(_ scratch: String, runs: Int, stamp: String) {
+        try? FileManager.default.removeItem(atPath: scratch)
+        guard runs >= 1000 else { return }
+        sync()
+        _ = FileManager.default.createFile(atPath: stamp, contents: Data())
+    }
+
+    /// Waits until `quiet` seconds have passed since the stamp; says so on standard error.
+    static func waitForQuiet(stamp: String) {
+        guard let modified = (try? FileManager.default.attributesOfItem(atPath: stamp))?[.modificationDate] as? Date
+        else { return }
+        let wait = quiet + modified.timeIntervalSinceNow
+        guard wait > 0, wait <= quiet else { return }
+        FileHandle.standardError.write(Data(("nnlab-bench: waiting \(Int(wait.rounded(.up))) s: a bench removed its results "
+            + "\(Int(-modified.timeIntervalSinceNow)) s ago, and ext4 creates files slowly for a minute after many deletions\n").utf8))
+        Thread.sleep(forTimeInterval: wait)
     }
 }
 
@@ -283,9 +326,9 @@ func printProcessTable(_ results: [ProcessResult], targets: [Target], version: S
     print("load average (1, 5, 15 min) on \(cores) cores: \(text(loads.before)) before, \(text(loads.after)) after")
     print("others = the cores' worth of CPU the rest of the machine used during the runs (median); near 0 on an idle machine")
     print("")
-    print("\(pad("workload", 14)) \(leftPad("runs", 6)) \(leftPad("jobs", 4)) \(leftPad("wall s", 8)) \(leftPad("cpu s", 8)) \(leftPad("training s", 10)) \(leftPad("peak MiB", 9)) \(leftPad("report.html", 11)) \(leftPad("largest curve", 13)) \(leftPad("others", 6))")
+    print("\(pad("workload", 14)) \(leftPad("runs", 6)) \(leftPad("jobs", 4)) \(leftPad("wall s", 8)) \(leftPad("cpu s", 8)) \(leftPad("sys s", 7)) \(leftPad("training s", 10)) \(leftPad("peak MiB", 9)) \(leftPad("report.html", 11)) \(leftPad("largest curve", 13)) \(leftPad("others", 6))")
     for r in results {
-        print("\(pad(r.workload, 14)) \(leftPad(String(r.runs), 6)) \(leftPad(String(r.jobs ?? cores), 4)) \(leftPad(format(r.wall, 3), 8)) \(leftPad(format(median(r.cpuSeconds), 3), 8)) \(leftPad(format(r.training, 3), 10)) \(leftPad(mebibytes(r.peak), 9)) \(leftPad(sizeText(r.reportBytes.max() ?? 0), 11)) \(leftPad(sizeText(r.largestCurveBytes.max() ?? 0), 13)) \(leftPad(r.othersCores.isEmpty ? "—" : format(median(r.othersCores), 2), 6))")
+        print("\(pad(r.workload, 14)) \(leftPad(String(r.runs), 6)) \(leftPad(String(r.jobs ?? cores), 4)) \(leftPad(format(r.wall, 3), 8)) \(leftPad(format(median(r.cpuSeconds), 3), 8)) \(leftPad(format(median(r.systemSeconds), 3), 7)) \(leftPad(format(r.training, 3), 10)) \(leftPad(mebibytes(r.peak), 9)) \(leftPad(sizeText(r.reportBytes.max() ?? 0), 11)) \(leftPad(sizeText(r.largestCurveBytes.max() ?? 0), 13)) \(leftPad(r.othersCores.isEmpty ? "—" : format(median(r.othersCores), 2), 6))")
     }
     if let one = results.first(where: { $0.workload == "moons-jobs" && $0.jobs == 1 }),
        let all = results.first(where: { $0.workload == "moons-jobs" && $0.jobs == cores }) {
@@ -318,7 +361,7 @@ func processJSON(_ results: [ProcessResult], targets: [Target], version: String,
     let entries = results.map { r in
         "{\"name\": \"\(r.workload)\", \"file\": \"bench/workloads/\(r.file)\", \"runs\": \(r.runs), \"jobs\": \(r.jobs ?? cores), " +
             "\"wall_seconds\": \(r.wall), \"wall_seconds_each\": \(numbers(r.wallSeconds)), " +
-            "\"cpu_seconds_each\": \(numbers(r.cpuSeconds)), " +
+            "\"cpu_seconds_each\": \(numbers(r.cpuSeconds)), \"system_seconds_each\": \(numbers(r.systemSeconds)), " +
             "\"training_seconds\": \(r.training), \"training_seconds_each\": \(numbers(r.trainingSeconds)), " +
             "\"peak_rss_bytes\": \(r.peak), \"peak_rss_bytes_each\": \(integers(r.peakResidentBytes)), " +
             "\"report_html_bytes\": \(r.reportBytes.max() ?? 0), \"largest_curve_bytes\": \(r.largestCurveBytes.max() ?? 0), " +

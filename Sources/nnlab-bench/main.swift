@@ -30,7 +30,8 @@ import NeuralNetwork
 // the whole processes' repeats (default 3), --nnlab the binary (default: the
 // nnlab next to nnlab-bench), --workloads the folder of their experiment files
 // (default: bench/workloads), --scratch where their temporary results folders
-// go (default: the system's temporary folder). The build line shows the
+// go (default: .build/bench; not /tmp, whose file-system groups other
+// programs' temporary files churn, see `RecentDeletion`). The build line shows the
 // compiler flags `make bench` passed (its TUNE, in NNLAB_BUILD) and how the
 // kernels were compiled.
 //
@@ -324,20 +325,23 @@ var processLoads: (before: [Double], after: [Double]) = ([], [])
 let processRepeats = options.repeats ?? (options.quick ? 1 : 3)
 let cores = ProcessInfo.processInfo.activeProcessorCount
 if names.contains(where: processWorkloads.map(\.name).contains) {
-    let scratch = joinFilePath(options.scratch ?? NSTemporaryDirectory(), "nnlab-bench-\(ProcessInfo.processInfo.processIdentifier)")
+    let scratchParent = options.scratch ?? ".build/bench"
+    let scratch = joinFilePath(scratchParent, "nnlab-bench-\(ProcessInfo.processInfo.processIdentifier)")
+    let removedStamp = RecentDeletion.stamp(in: scratchParent)
     do {
         try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
     } catch {
         fail("cannot create the scratch folder \(scratch): \(error.localizedDescription)")
     }
-    defer { try? FileManager.default.removeItem(atPath: scratch) }
     let besideBench = Bundle.main.executableURL.map { $0.deletingLastPathComponent().appendingPathComponent("nnlab").path }
     var bench = ProcessBench(nnlab: options.nnlab ?? besideBench ?? ".build/release/nnlab", folder: options.workloadFolder,
                              scratch: scratch, repeats: processRepeats)
+    defer { RecentDeletion.remove(scratch, runs: bench.runsWritten, stamp: removedStamp) }
     processVersion = bench.version()
     if names.contains("lr-sweep"), let note = learningRateDrift(workloads: options.workloadFolder) {
         FileHandle.standardError.write(Data("nnlab-bench: \(note)\n".utf8))
     }
+    RecentDeletion.waitForQuiet(stamp: removedStamp)
     processLoads.before = loadAverages()
     for workload in processWorkloads where names.contains(workload.name) {
         if !options.json {
