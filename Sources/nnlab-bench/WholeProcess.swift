@@ -321,7 +321,7 @@ func printProcessTable(_ results: [ProcessResult], targets: [Target], version: S
                        loads: (before: [Double], after: [Double])) {
     func text(_ loads: [Double]) -> String { loads.map { format($0, 2) }.joined(separator: " ") }
     print("")
-    print("whole process: \(version), `nnlab run FILE --output <fresh temporary folder>` as a child process;")
+    print("whole process: \(version), `nnlab run FILE --output <a fresh folder in the scratch folder>` as a child process;")
     print("wall = median of \(repeats) (xor-10m: 1), peak = the largest ru_maxrss of them; training = Σ of timings.csv's run seconds (each to the ms)")
     print("load average (1, 5, 15 min) on \(cores) cores: \(text(loads.before)) before, \(text(loads.after)) after")
     print("others = the cores' worth of CPU the rest of the machine used during the runs (median); near 0 on an idle machine")
