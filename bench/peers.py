@@ -334,8 +334,19 @@ def check_sweep_script():
         sys.exit(f"bench/lr_sweep_torch.py does not match {SWEEP_FILE}:\n  " + "\n  ".join(wrong))
 
 
+def busy_seconds():
+    """CPU seconds the whole machine has used since boot (/proc/stat's first line), or None."""
+    try:
+        with open("/proc/stat") as stat:
+            ticks = [float(t) for t in stat.readline().split()[1:]]
+    except (OSError, ValueError):
+        return None
+    return (ticks[0] + ticks[1] + ticks[2] + ticks[5] + ticks[6] + ticks[7]) / os.sysconf("SC_CLK_TCK")
+
+
 def timed_process(arguments):
-    """(wall seconds, peak RSS bytes) of one child: spawned, reaped with wait4, output into a log."""
+    """(wall seconds, peak RSS bytes, others) of one child: spawned, reaped with wait4, output into a log;
+    others: the cores' worth of CPU the rest of the machine used meanwhile (as nnlab-bench's column)."""
     # Beside nnlab-bench's results folders (.build/bench, not /tmp: see docs/performance.md).
     scratch = os.path.join(PACKAGE, ".build", "bench")
     os.makedirs(scratch, exist_ok=True)
@@ -346,29 +357,37 @@ def timed_process(arguments):
                    (os.POSIX_SPAWN_OPEN, 1, log, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644),
                    (os.POSIX_SPAWN_DUP2, 1, 2)]
         os.sync()
+        busy = busy_seconds()
         start = time.perf_counter()
         pid = os.posix_spawn(arguments[0], arguments + ["--output", os.path.join(folder, "results")], os.environ,
                              file_actions=actions)
         _, status, usage = os.wait4(pid, 0)
         wall = time.perf_counter() - start
+        after = busy_seconds()
+        others = None if busy is None or after is None else \
+            max(0.0, after - busy - usage.ru_utime - usage.ru_stime) / wall
         if os.waitstatus_to_exitcode(status) != 0:
             with open(log) as file:
                 sys.exit(f"{' '.join(arguments)} failed:\n{file.read()[-2000:]}")
-        return wall, usage.ru_maxrss * 1024
+        return wall, usage.ru_maxrss * 1024, others
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
 
 def torch_sweep(repeats):
-    """Median wall seconds and largest peak RSS of `repeats` runs of the PyTorch script."""
+    """Median wall seconds, largest peak RSS and median others of `repeats` runs of the PyTorch script."""
     runs = [timed_process([sys.executable, SWEEP_SCRIPT]) for _ in range(repeats)]
-    return statistics.median(wall for wall, _ in runs), max(peak for _, peak in runs)
+    others = [o for _, _, o in runs if o is not None]
+    return (statistics.median(wall for wall, _, _ in runs), max(peak for _, peak, _ in runs),
+            statistics.median(others) if others else None)
 
 
 def nnlab_sweep(quick):
     report = nnlab_bench("--json lr-sweep" + (" --quick" if quick else ""))
     entry = report["whole_process"][0]
-    return entry["wall_seconds"], entry["peak_rss_bytes"], report["nnlab"], len(entry["wall_seconds_each"])
+    others = entry.get("others_cores_each") or []
+    return (entry["wall_seconds"], entry["peak_rss_bytes"], statistics.median(others) if others else None,
+            report["nnlab"], len(entry["wall_seconds_each"]))
 
 
 # ---------------------------------------------------------------- the table
@@ -411,21 +430,27 @@ def whole_sweep(options, torch_version):
     for round_number in range(options.rounds):
         print(f"round {round_number + 1} of {options.rounds}: nnlab run on the 27-run sweep ...", file=sys.stderr,
               flush=True)
-        wall, peak, version, repeats = nnlab_sweep(options.quick)
-        nnlab.append((wall, peak))
+        wall, peak, others, version, repeats = nnlab_sweep(options.quick)
+        nnlab.append((wall, peak, others))
         print(f"round {round_number + 1}: the PyTorch script of the 27-run sweep ...", file=sys.stderr, flush=True)
         pytorch.append(torch_sweep(1 if options.quick else 3))
-    ours = statistics.median(wall for wall, _ in nnlab)
-    theirs = statistics.median(wall for wall, _ in pytorch)
-    our_peak, their_peak = max(peak for _, peak in nnlab), max(peak for _, peak in pytorch)
+    ours = statistics.median(wall for wall, _, _ in nnlab)
+    theirs = statistics.median(wall for wall, _, _ in pytorch)
+    our_peak, their_peak = max(peak for _, peak, _ in nnlab), max(peak for _, peak, _ in pytorch)
+
+    def others(side):
+        values = [o for _, _, o in side if o is not None]
+        return f"{statistics.median(values):.2f}" if values else "—"
     ratio = theirs / ours
     cores = os.cpu_count()
-    header = ["27-run learning-rate sweep, whole process", "wall s", "peak MiB"]
-    rows = [[f"nnlab run ({version}, {cores} jobs)", f"{ours:.3f}", f"{our_peak / 2 ** 20:.1f}"],
-            [f"PyTorch script ({cores} processes, 1 thread each)", f"{theirs:.3f}", f"{their_peak / 2 ** 20:.1f}"]]
+    header = ["27-run learning-rate sweep, whole process", "wall s", "peak MiB", "others"]
+    rows = [[f"nnlab run ({version}, {cores} jobs)", f"{ours:.3f}", f"{our_peak / 2 ** 20:.1f}", others(nnlab)],
+            [f"PyTorch script ({cores} processes, 1 thread each)", f"{theirs:.3f}", f"{their_peak / 2 ** 20:.1f}",
+             others(pytorch)]]
     notes = [f"PyTorch ÷ nnlab: {ratio:.1f}× (target ≥ 80×: {'pass' if ratio >= 80 else 'FAIL'})",
              f"wall: median of {repeats} per round, median of {options.rounds} round(s); peak: the largest ru_maxrss "
-             "(for the PyTorch pool, its largest process, not the sum of its processes); "
+             "(for the PyTorch pool, its largest process, not the sum of its processes); others: the cores' worth "
+             "of CPU the rest of the machine used meanwhile (near 0 on an idle machine); "
              f"PyTorch {torch_version}, Python {platform.python_version()}; "
              "bench/workloads/learning-rate-sweep.json and bench/lr_sweep_torch.py",
              "load average (1, 5, 15 min): " + " ".join(f"{x:.2f}" for x in load_before) + " before, "
