@@ -60,10 +60,13 @@ ifneq ($(and $(findstring __AVX2__,$(NATIVE_MACROS)),$(findstring __FMA__,$(NATI
 	@scripts/cross-cpu-check .build/release/nnlab .build-haswell/release/nnlab
 endif
 
-## bench: time per training step on the workloads of SPEC §8 (release build);
-## BENCH_FLAGS passes options (--json, --quick, workload names); bench/peers.py
+## bench: time per training step on the workloads of SPEC §8, then the whole
+## `nnlab run` process on bench/workloads/ (release builds of nnlab-bench and
+## nnlab, with TUNE as `make build`); BENCH_FLAGS passes options (--json,
+## --quick, --per-step, --whole-process, --long, workload names); bench/peers.py
 ## runs it side by side with PyTorch and scikit-learn
 bench:
+	$(SWIFT) build -c release $(STRICT) $(TUNE) --product nnlab
 	$(SWIFT) build -c release $(STRICT) $(TUNE) --product nnlab-bench
 	NNLAB_BUILD="$(strip $(TUNE))" .build/release/nnlab-bench $(BENCH_FLAGS)
 

@@ -3,11 +3,21 @@
 
 Runs, in one go and on the same machine:
 
-  1. nnlab: `make bench` with `--json` (the release build of nnlab-bench);
+  1. nnlab: `make bench` with `--json --per-step` (the release build of nnlab-bench);
   2. the same workloads in PyTorch, float64, one thread;
   3. moons and digits in scikit-learn's MLPClassifier, float64, one thread;
 
-and prints one table of the time per training step with the ratios.
+and prints one table of the time per training step with the ratios; then
+
+  4. the 27-run learning-rate sweep as whole processes: `nnlab run` on
+     bench/workloads/learning-rate-sweep.json, timed by `make bench` with
+     `--json lr-sweep` (median of 3), and bench/lr_sweep_torch.py, the PyTorch
+     script of the same sweep (a multiprocessing pool of one process per core,
+     one thread each, its own evaluation of the training and validation sets
+     every epoch and a CSV per run), timed here the same way: spawned, reaped
+     with os.wait4, imports included, into a fresh folder, median of 3;
+
+and prints both wall times, their ratio and both peak memories.
 
 Time per training step, for all three: the time of an epoch (its mini-batch
 steps, then the evaluation of the whole training set: loss and accuracy)
@@ -36,25 +46,37 @@ evaluation, is slower (its per-call input checks) and is printed as a note.
 The exercise (a regression through a sigmoid output) has no MLPClassifier or
 MLPRegressor equivalent and is left out.
 
-Set-up (not part of CI; a CPU-only PyTorch is enough):
+Set-up (not part of CI; a CPU-only PyTorch is enough), from the package
+folder, into .venv-bench (git-ignored):
 
-    python3 -m venv /path/to/venv
-    /path/to/venv/bin/pip install --index-url https://download.pytorch.org/whl/cpu torch
-    /path/to/venv/bin/pip install scikit-learn numpy
-    /path/to/venv/bin/python bench/peers.py          # from the package folder
+    python3 -m venv .venv-bench
+    .venv-bench/bin/pip install --index-url https://download.pytorch.org/whl/cpu torch
+    .venv-bench/bin/pip install scikit-learn numpy
+    .venv-bench/bin/python bench/peers.py
 
-Options: --rounds N (default 1) repeats the three in turn and keeps the median
-of each; --quick trains fewer epochs (a smoke test, not a measurement);
---markdown prints the table as Markdown.
+Where that index is out of reach, `.venv-bench/bin/pip install torch` from
+PyPI (on Linux x86-64 its default torch brings CUDA libraries, several GB,
+and loads more at import: pin a `+cpu` version where one is to be had, as
+with `pip install "torch==2.13.0+cpu"` from a local wheel folder).
+
+Options: --rounds N (default 1) repeats everything in turn and keeps the
+median of each; --part steps or --part sweep runs only the per-step table or
+only the whole-process sweep; --quick trains fewer epochs and times each
+sweep once (a smoke test, not a measurement); --markdown prints the tables as
+Markdown.
 """
 
 import argparse
+import importlib.util
 import json
+import math
 import os
 import platform
+import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 
 # One thread everywhere, before numpy, torch or scikit-learn load their BLAS.
@@ -262,12 +284,110 @@ def sklearn_workload(name, settings):
 
 # ---------------------------------------------------------------- nnlab
 
-def nnlab_workloads(quick):
-    arguments = "--json" + (" --quick" if quick else "")
+def nnlab_bench(arguments):
     result = subprocess.run(["make", "--no-print-directory", "bench", f"BENCH_FLAGS={arguments}"], cwd=PACKAGE,
                             stdout=subprocess.PIPE, text=True, check=True)
     report = json.loads([line for line in result.stdout.splitlines() if line.startswith("{")][-1])
     return report
+
+
+def nnlab_workloads(quick):
+    return nnlab_bench("--json --per-step" + (" --quick" if quick else ""))
+
+
+# ---------------------------------------------------------------- the 27-run sweep, whole processes
+
+SWEEP_FILE = os.path.join(PACKAGE, "bench", "workloads", "learning-rate-sweep.json")
+SWEEP_SCRIPT = os.path.join(PACKAGE, "bench", "lr_sweep_torch.py")
+
+
+def check_sweep_script():
+    """Fails unless bench/lr_sweep_torch.py's constants are the experiment file's sweep."""
+    with open(SWEEP_FILE) as file:
+        experiment = json.load(file)
+    sys.dont_write_bytecode = True  # no bench/__pycache__
+    spec = importlib.util.spec_from_file_location("lr_sweep_torch", SWEEP_SCRIPT)
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    axis = experiment["sweep"]["optimizer.learning_rate"]
+    low, high = axis["log"]
+    rates = [10 ** (math.log10(low) + (math.log10(high) - math.log10(low)) * i / (axis["count"] - 1))
+             for i in range(axis["count"])]
+    data, model, training = experiment["data"], experiment["model"], experiment["training"]
+    expected = {
+        "SAMPLES": data["samples"], "NOISE": data["noise"], "VALIDATION_SPLIT": data["validation_split"],
+        "DATA_SEED": data["seed"], "SIZES": [2] + model["hidden"] + [1], "EPOCHS": training["epochs"],
+        "BATCH": training["batch_size"], "SEEDS": list(range(experiment["seeds"])),
+        "DIVERGENCE_FACTOR": training.get("divergence_factor", 1e4),
+    }
+    found = {name: getattr(script, name) for name in expected}
+    wrong = [f"{name} = {found[name]!r}, the experiment has {value!r}" for name, value in expected.items()
+             if found[name] != value]
+    if any(abs(a - b) > 1e-12 * b for a, b in zip(script.LEARNING_RATES, rates)) or len(script.LEARNING_RATES) != len(rates):
+        wrong.append(f"LEARNING_RATES = {script.LEARNING_RATES}, the experiment has {rates}")
+    settings = (model["activation"], model["output_activation"], model["init"], experiment["loss"],
+                experiment["optimizer"]["name"])
+    if settings != ("relu", "identity", "he_uniform", "mse", "sgd"):
+        wrong.append(f"the experiment's activation, output, init, loss, optimizer are {settings}; the script's are "
+                     "relu, identity, he_uniform, mse, sgd")
+    if wrong:
+        sys.exit(f"bench/lr_sweep_torch.py does not match {SWEEP_FILE}:\n  " + "\n  ".join(wrong))
+
+
+def busy_seconds():
+    """CPU seconds the whole machine has used since boot (/proc/stat's first line), or None."""
+    try:
+        with open("/proc/stat") as stat:
+            ticks = [float(t) for t in stat.readline().split()[1:]]
+    except (OSError, ValueError):
+        return None
+    return (ticks[0] + ticks[1] + ticks[2] + ticks[5] + ticks[6] + ticks[7]) / os.sysconf("SC_CLK_TCK")
+
+
+def timed_process(arguments):
+    """(wall seconds, peak RSS bytes, others) of one child: spawned, reaped with wait4, output into a log;
+    others: the cores' worth of CPU the rest of the machine used meanwhile (as nnlab-bench's column)."""
+    # Beside nnlab-bench's results folders (.build/bench, not /tmp: see docs/performance.md).
+    scratch = os.path.join(PACKAGE, ".build", "bench")
+    os.makedirs(scratch, exist_ok=True)
+    folder = tempfile.mkdtemp(prefix="peers-", dir=scratch)
+    log = os.path.join(folder, "log.txt")
+    try:
+        actions = [(os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0),
+                   (os.POSIX_SPAWN_OPEN, 1, log, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644),
+                   (os.POSIX_SPAWN_DUP2, 1, 2)]
+        os.sync()
+        busy = busy_seconds()
+        start = time.perf_counter()
+        pid = os.posix_spawn(arguments[0], arguments + ["--output", os.path.join(folder, "results")], os.environ,
+                             file_actions=actions)
+        _, status, usage = os.wait4(pid, 0)
+        wall = time.perf_counter() - start
+        after = busy_seconds()
+        others = None if busy is None or after is None else \
+            max(0.0, after - busy - usage.ru_utime - usage.ru_stime) / wall
+        if os.waitstatus_to_exitcode(status) != 0:
+            with open(log) as file:
+                sys.exit(f"{' '.join(arguments)} failed:\n{file.read()[-2000:]}")
+        return wall, usage.ru_maxrss * 1024, others
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def torch_sweep(repeats):
+    """Median wall seconds, largest peak RSS and median others of `repeats` runs of the PyTorch script."""
+    runs = [timed_process([sys.executable, SWEEP_SCRIPT]) for _ in range(repeats)]
+    others = [o for _, _, o in runs if o is not None]
+    return (statistics.median(wall for wall, _, _ in runs), max(peak for _, peak, _ in runs),
+            statistics.median(others) if others else None)
+
+
+def nnlab_sweep(quick):
+    report = nnlab_bench("--json lr-sweep" + (" --quick" if quick else ""))
+    entry = report["whole_process"][0]
+    others = entry.get("others_cores_each") or []
+    return (entry["wall_seconds"], entry["peak_rss_bytes"], statistics.median(others) if others else None,
+            report["nnlab"], len(entry["wall_seconds_each"]))
 
 
 # ---------------------------------------------------------------- the table
@@ -290,9 +410,75 @@ def main():
     parser.add_argument("--rounds", type=int, default=1)
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--markdown", action="store_true")
+    parser.add_argument("--part", choices=["all", "steps", "sweep"], default="all")
     options = parser.parse_args()
     settings = QUICK if options.quick else SETTINGS
 
+    import torch
+    if options.part != "steps":
+        check_sweep_script()
+    if options.part != "sweep":
+        per_step(options, settings)
+    if options.part != "steps":
+        whole_sweep(options, torch.__version__)
+
+
+def whole_sweep(options, torch_version):
+    load_before = os.getloadavg()
+    nnlab, pytorch = [], []
+    version, repeats = "", 1
+    for round_number in range(options.rounds):
+        print(f"round {round_number + 1} of {options.rounds}: nnlab run on the 27-run sweep ...", file=sys.stderr,
+              flush=True)
+        wall, peak, others, version, repeats = nnlab_sweep(options.quick)
+        nnlab.append((wall, peak, others))
+        print(f"round {round_number + 1}: the PyTorch script of the 27-run sweep ...", file=sys.stderr, flush=True)
+        pytorch.append(torch_sweep(1 if options.quick else 3))
+    ours = statistics.median(wall for wall, _, _ in nnlab)
+    theirs = statistics.median(wall for wall, _, _ in pytorch)
+    our_peak, their_peak = max(peak for _, peak, _ in nnlab), max(peak for _, peak, _ in pytorch)
+
+    def others(side):
+        values = [o for _, _, o in side if o is not None]
+        return f"{statistics.median(values):.2f}" if values else "—"
+    ratio = theirs / ours
+    cores = os.cpu_count()
+    header = ["27-run learning-rate sweep, whole process", "wall s", "peak MiB", "others"]
+    rows = [[f"nnlab run ({version}, {cores} jobs)", f"{ours:.3f}", f"{our_peak / 2 ** 20:.1f}", others(nnlab)],
+            [f"PyTorch script ({cores} processes, 1 thread each)", f"{theirs:.3f}", f"{their_peak / 2 ** 20:.1f}",
+             others(pytorch)]]
+    notes = [f"PyTorch ÷ nnlab: {ratio:.1f}× (target ≥ 80×: {'pass' if ratio >= 80 else 'FAIL'})",
+             f"wall: median of {repeats} per round, median of {options.rounds} round(s); peak: the largest ru_maxrss "
+             "(for the PyTorch pool, its largest process, not the sum of its processes); others: the cores' worth "
+             "of CPU the rest of the machine used meanwhile (near 0 on an idle machine); "
+             f"PyTorch {torch_version}, Python {platform.python_version()}; "
+             "bench/workloads/learning-rate-sweep.json and bench/lr_sweep_torch.py",
+             "load average (1, 5, 15 min): " + " ".join(f"{x:.2f}" for x in load_before) + " before, "
+             + " ".join(f"{x:.2f}" for x in os.getloadavg()) + " after"]
+    print()
+    print_table(header, rows, notes, options.markdown)
+
+
+def print_table(header, rows, notes, markdown):
+    if markdown:
+        print("| " + " | ".join(header) + " |")
+        print("|" + "|".join(["---"] + ["---:"] * (len(header) - 1)) + "|")
+        for row in rows:
+            print("| " + " | ".join(row) + " |")
+        print()
+        for note in notes:
+            print(f"- {note}")
+    else:
+        widths = [max(len(str(r[i])) for r in rows + [header]) for i in range(len(header))]
+        print("  ".join(h.ljust(w) if i == 0 else h.rjust(w) for i, (h, w) in enumerate(zip(header, widths))))
+        for row in rows:
+            print("  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths))))
+        print()
+        for note in notes:
+            print(note)
+
+
+def per_step(options, settings):
     import sklearn
     import torch
     names = ["exercise", "moons", "digits"]
@@ -339,22 +525,7 @@ def main():
         allc = statistics.median(s["runs_per_second_all_cores"] for s in sweep)
         notes.append(f"sweep ({sweep[0]['runs']} moons runs, {sweep[0]['epochs']} epochs, nnlab runner): "
                      f"{one:.1f} runs/s on 1 job, {allc:.1f} on {sweep[0]['cores']} ({allc / one:.2f}×)")
-    if options.markdown:
-        print("| " + " | ".join(header) + " |")
-        print("|" + "|".join(["---"] + ["---:"] * (len(header) - 1)) + "|")
-        for row in rows:
-            print("| " + " | ".join(row) + " |")
-        print()
-        for note in notes:
-            print(f"- {note}")
-    else:
-        widths = [max(len(str(r[i])) for r in rows + [header]) for i in range(len(header))]
-        print("  ".join(h.ljust(w) if i == 0 else h.rjust(w) for i, (h, w) in enumerate(zip(header, widths))))
-        for row in rows:
-            print("  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths))))
-        print()
-        for note in notes:
-            print(note)
+    print_table(header, rows, notes, options.markdown)
 
 
 if __name__ == "__main__":

@@ -17,13 +17,23 @@ import NeuralNetwork
 // products of an epoch (forward, ∂W and δ of every step, and the forward pass
 // of the evaluation), two flops each, over the median epoch time.
 //
-//     nnlab-bench [--json] [--quick] [--data FOLDER] [WORKLOAD ...]
+//     nnlab-bench [--json] [--quick] [--data FOLDER] [--per-step] [--whole-process] [--long]
+//                 [--repeats N] [--nnlab PATH] [--workloads FOLDER] [--scratch FOLDER] [WORKLOAD ...]
 //
-// WORKLOAD is exercise, moons, digits or sweep (default: all). --json prints
-// one JSON object instead of the table (bench/peers.py reads it); --quick
-// trains fewer and shorter runs; --data names the folder with digits.csv
-// (default: ./data). The build line shows the compiler flags `make bench`
-// passed (its TUNE, in NNLAB_BUILD) and how the kernels were compiled.
+// WORKLOAD is exercise, moons, digits or sweep (per step), or lr-sweep,
+// moons-jobs, exercise-120k, tiny-sweep or xor-10m (whole process,
+// WholeProcess.swift). Default: all but xor-10m, which runs only when named
+// or with --long; --per-step or --whole-process runs only that part. --json
+// prints one JSON object instead of the tables (bench/peers.py reads it);
+// --quick trains fewer and shorter runs, and runs each whole process once;
+// --data names the folder with digits.csv (default: ./data). --repeats sets
+// the whole processes' repeats (default 3), --nnlab the binary (default: the
+// nnlab next to nnlab-bench), --workloads the folder of their experiment files
+// (default: bench/workloads), --scratch where their temporary results folders
+// go (default: .build/bench; not /tmp, whose file-system groups other
+// programs' temporary files churn, see `RecentDeletion`). The build line shows the
+// compiler flags `make bench` passed (its TUNE, in NNLAB_BUILD) and how the
+// kernels were compiled.
 //
 // The sweep: the 30 seeds of moons (100 epochs each) trained and written by
 // `Runner` into a temporary folder, on 1 job and on every core, alternately,
@@ -76,6 +86,13 @@ struct Options {
     var quick = false
     var dataFolder = "data"
     var selected: [String] = []
+    var perStep = false
+    var wholeProcess = false
+    var long = false
+    var repeats: Int?
+    var nnlab: String?
+    var workloadFolder = "bench/workloads"
+    var scratch: String?
 }
 
 func parseOptions() -> Options {
@@ -88,12 +105,30 @@ func parseOptions() -> Options {
         case "--data":
             guard let folder = arguments.popFirst() else { fail("--data needs a folder") }
             options.dataFolder = folder
+        case "--per-step": options.perStep = true
+        case "--whole-process": options.wholeProcess = true
+        case "--long": options.long = true
+        case "--repeats":
+            guard let text = arguments.popFirst(), let count = Int(text), count >= 1 else { fail("--repeats needs a count ≥ 1") }
+            options.repeats = count
+        case "--nnlab":
+            guard let path = arguments.popFirst() else { fail("--nnlab needs the path of the nnlab binary") }
+            options.nnlab = path
+        case "--workloads":
+            guard let folder = arguments.popFirst() else { fail("--workloads needs a folder") }
+            options.workloadFolder = folder
+        case "--scratch":
+            guard let folder = arguments.popFirst() else { fail("--scratch needs a folder") }
+            options.scratch = folder
         case "-h", "--help":
-            print("usage: nnlab-bench [--json] [--quick] [--data FOLDER] [exercise|moons|digits|sweep ...]")
+            print("usage: nnlab-bench [--json] [--quick] [--data FOLDER] [--per-step] [--whole-process] [--long]")
+            print("                   [--repeats N] [--nnlab PATH] [--workloads FOLDER] [--scratch FOLDER] [WORKLOAD ...]")
+            print("per step: \((workloads.map(\.name) + ["sweep"]).joined(separator: ", ")); whole process: \(processWorkloads.map(\.name).joined(separator: ", "))")
             exit(0)
         default:
-            guard (workloads.map(\.name) + ["sweep"]).contains(argument) else {
-                fail("unknown workload or option '\(argument)' (workloads: exercise, moons, digits, sweep)")
+            guard (workloads.map(\.name) + ["sweep"] + processWorkloads.map(\.name)).contains(argument) else {
+                fail("unknown workload or option '\(argument)' (workloads: exercise, moons, digits, sweep, "
+                     + processWorkloads.map(\.name).joined(separator: ", ") + ")")
             }
             options.selected.append(argument)
         }
@@ -251,8 +286,15 @@ func leftPad(_ text: String, _ width: Int) -> String {
 }
 
 let options = parseOptions()
-let names = options.selected.isEmpty ? workloads.map(\.name) + ["sweep"] : options.selected
-if !options.json {
+let stepNames = workloads.map(\.name) + ["sweep"]
+var names = options.selected
+if names.isEmpty {
+    let both = !options.perStep && !options.wholeProcess
+    if options.perStep || both { names += stepNames }
+    if options.wholeProcess || both { names += processWorkloads.filter { !$0.optional }.map(\.name) }
+}
+if options.long && !names.contains("xor-10m") { names.append("xor-10m") }
+if !options.json && names.contains(where: stepNames.contains) {
     print("nnlab-bench: time per training step, each epoch's evaluation of the training set included (SPEC §8)")
     print("build: \(build); one thread per run")
     print("")
@@ -277,6 +319,42 @@ if names.contains("sweep") {
         print(String(format: "  %d jobs: %7.2f runs/s  (%.2f× one job)", result.cores, result.runsPerSecondAllCores, result.ratio))
     }
 }
+var processResults: [ProcessResult] = []
+var processVersion = ""
+var processLoads: (before: [Double], after: [Double]) = ([], [])
+let processRepeats = options.repeats ?? (options.quick ? 1 : 3)
+let cores = ProcessInfo.processInfo.activeProcessorCount
+if names.contains(where: processWorkloads.map(\.name).contains) {
+    let scratchParent = options.scratch ?? ".build/bench"
+    let scratch = joinFilePath(scratchParent, "nnlab-bench-\(ProcessInfo.processInfo.processIdentifier)")
+    let removedStamp = RecentDeletion.stamp(in: scratchParent)
+    do {
+        try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
+    } catch {
+        fail("cannot create the scratch folder \(scratch): \(error.localizedDescription)")
+    }
+    let besideBench = Bundle.main.executableURL.map { $0.deletingLastPathComponent().appendingPathComponent("nnlab").path }
+    var bench = ProcessBench(nnlab: options.nnlab ?? besideBench ?? ".build/release/nnlab", folder: options.workloadFolder,
+                             scratch: scratch, repeats: processRepeats)
+    defer { RecentDeletion.remove(scratch, runs: bench.runsWritten, stamp: removedStamp) }
+    processVersion = bench.version()
+    if names.contains("lr-sweep"), let note = learningRateDrift(workloads: options.workloadFolder) {
+        FileHandle.standardError.write(Data("nnlab-bench: \(note)\n".utf8))
+    }
+    RecentDeletion.waitForQuiet(stamp: removedStamp)
+    processLoads.before = loadAverages()
+    for workload in processWorkloads where names.contains(workload.name) {
+        if !options.json {
+            FileHandle.standardError.write(Data("nnlab-bench: \(workload.name): \(workload.title) ...\n".utf8))
+        }
+        processResults += bench.run(workload)
+    }
+    processLoads.after = loadAverages()
+    if !options.json {
+        printProcessTable(processResults, targets: targets(processResults, cores: cores), version: processVersion,
+                          repeats: processRepeats, cores: cores, loads: processLoads)
+    }
+}
 if options.json {
     var fields: [String] = ["\"build\": \"\(build)\""]
     let entries = results.map { r in
@@ -288,6 +366,10 @@ if options.json {
         fields.append("\"sweep\": {\"runs\": \(sweep.runs), \"epochs\": \(sweep.epochs), \"cores\": \(sweep.cores), " +
                       "\"runs_per_second_one_job\": \(sweep.runsPerSecondOneJob), " +
                       "\"runs_per_second_all_cores\": \(sweep.runsPerSecondAllCores), \"ratio\": \(sweep.ratio)}")
+    }
+    if !processResults.isEmpty {
+        fields.append(processJSON(processResults, targets: targets(processResults, cores: cores), version: processVersion,
+                                  cores: cores, loads: processLoads))
     }
     print("{" + fields.joined(separator: ", ") + "}")
 }
