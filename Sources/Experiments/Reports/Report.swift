@@ -23,6 +23,9 @@ public struct Report: Sendable {
     var frames: BoundaryFrames?
     /// For 2-D inputs and a small network, the best run's diagram with each unit's heatmap (`UnitHeatmaps`).
     var network: ReportChart?
+    /// The frames' strips (report.md) and slider (report.html), built with the charts.
+    var frameStrips: [ReportChart] = []
+    var frameHTML = ""
 
     /// `runCharts` builds the charts (`ReportCharts.jobs`): one after another by default, or side by side on a pool.
     public init(_ results: ResultsFolder, cache: CSVCache = CSVCache(), runCharts: ChartRunner = Report.serial) {
@@ -38,12 +41,24 @@ public struct Report: Sendable {
             boundaries = []
         } else {
             let jobs = ReportCharts.jobs(context, cache: cache)
-            let built = runCharts(jobs.map(\.build))
-            precondition(built.count == jobs.count, "a chart runner returns one result per job, found \(built.count) for \(jobs.count)")
+            // The frames (strips and slider page) and the network diagram are
+            // built by two more jobs beside the charts; they return their
+            // results through `pictures`.
+            let pictures = Pictures()
+            let extra: [@Sendable () -> ReportChart?] = [
+                {
+                    let frames = BoundaryFrames(context, cache: cache)
+                    pictures.set(frames: frames, strips: frames?.strips() ?? [], html: frames?.html() ?? "")
+                    return nil
+                },
+                { UnitHeatmaps.chart(context, cache: cache) },
+            ]
+            let built = runCharts(jobs.map(\.build) + extra)
+            precondition(built.count == jobs.count + extra.count, "a chart runner returns one result per job, found \(built.count) for \(jobs.count + extra.count)")
             charts = zip(jobs, built).compactMap { $0.isBoundary ? nil : $1 }
             boundaries = zip(jobs, built).compactMap { $0.isBoundary ? $1 : nil }
-            frames = BoundaryFrames(context, cache: cache)
-            network = UnitHeatmaps.chart(context, cache: cache)
+            (frames, frameStrips, frameHTML) = pictures.values
+            network = built[jobs.count + 1]
         }
     }
 
@@ -239,7 +254,7 @@ public struct Report: Sendable {
             body += "\n</div>\n<p class=\"note\">\(escapeHTML(boundaryCaption))</p>\n"
         }
         if let frames {
-            body += "<h2>Decision boundaries through training</h2>\n\(frames.html())<p class=\"note\">\(escapeHTML(frames.caption))</p>\n"
+            body += "<h2>Decision boundaries through training</h2>\n\(frameHTML)<p class=\"note\">\(escapeHTML(frames.caption))</p>\n"
         }
         if let network {
             body += "<h2>\(escapeHTML(network.heading))</h2>\n<figure>\(inlineSVG(network.svg))<figcaption>\(escapeHTML(network.caption))</figcaption></figure>\n"
@@ -251,7 +266,7 @@ public struct Report: Sendable {
     /// folder; charts of an earlier report that this one does not have are removed.
     public func write() throws(WriteError) {
         let folder = results.folder
-        let all = charts + boundaries + (frames?.strips() ?? []) + (network.map { [$0] } ?? [])
+        let all = charts + boundaries + frameStrips + (network.map { [$0] } ?? [])
         let files = Set(all.map(\.file))
         for name in (try? FileManager.default.contentsOfDirectory(atPath: folder.charts)) ?? [] where !files.contains(name) {
             unlink(folder.chart(name))
@@ -326,4 +341,24 @@ func htmlPage(title: String, body: String) -> String {
     </html>
 
     """
+}
+
+/// The frames a report's job built, handed back across threads.
+private final class Pictures: @unchecked Sendable {
+    private let lock = NSLock()
+    private var frames: BoundaryFrames?
+    private var strips: [ReportChart] = []
+    private var html = ""
+
+    func set(frames: BoundaryFrames?, strips: [ReportChart], html: String) {
+        lock.lock()
+        (self.frames, self.strips, self.html) = (frames, strips, html)
+        lock.unlock()
+    }
+
+    var values: (BoundaryFrames?, [ReportChart], String) {
+        lock.lock()
+        defer { lock.unlock() }
+        return (frames, strips, html)
+    }
 }
