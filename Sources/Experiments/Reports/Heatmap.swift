@@ -206,16 +206,24 @@ public struct Heatmap: Sendable {
     func color(_ value: Double) -> String {
         let invalid = "#DDDDDD"
         guard value.isFinite else { return invalid }
-        if classes <= 2 {
-            let step = (min(max(value, 0), 1) * 64).rounded() / 64
-            let end = SVG.lighten(SVG.palette[step < 0.5 ? 0 : 1], Heatmap.lightening)
-            let t = abs(step - 0.5) * 2   // 0 white at 0.5 … 1 the lightened class colour
-            return SVG.hex(255 + (end.0 - 255) * t, 255 + (end.1 - 255) * t, 255 + (end.2 - 255) * t)
-        }
+        if classes <= 2 { return Heatmap.twoClassShades[Int((min(max(value, 0), 1) * 64).rounded())] }
         let rounded = value.rounded()
         guard rounded >= 0, rounded < Double(classes) else { return invalid }
-        let index = Int(rounded)
-        let c = SVG.lighten(SVG.palette[index % SVG.palette.count], Heatmap.lightening)
+        return Heatmap.classShades[Int(rounded) % Heatmap.classShades.count]
+    }
+
+    /// The 65 shades of two classes, k/64 for k = 0 … 64: white at ½, towards
+    /// the lightened class colour at 0 and 1 (computed once: a boundary has thousands of cells).
+    static let twoClassShades: [String] = (0 ... 64).map { k in
+        let step = Double(k) / 64
+        let end = SVG.lighten(SVG.palette[step < 0.5 ? 0 : 1], lightening)
+        let t = abs(step - 0.5) * 2   // 0 white at 0.5 … 1 the lightened class colour
+        return SVG.hex(255 + (end.0 - 255) * t, 255 + (end.1 - 255) * t, 255 + (end.2 - 255) * t)
+    }
+
+    /// Each class's lightened colour, for more than two classes.
+    static let classShades: [String] = SVG.palette.map { color in
+        let c = SVG.lighten(color, lightening)
         return SVG.hex(c.0, c.1, c.2)
     }
 }
