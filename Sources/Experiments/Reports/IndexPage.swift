@@ -16,7 +16,7 @@ public enum IndexPage {
                 rows.append(row(folder, report))
                 continue
             }
-            guard let results = ResultsFolder.read(folder, curves: false) else { continue }
+            guard let results = ResultsFolder.read(folder) else { continue }
             rows.append(row(folder, Report(tableOf: results)))
         }
         let header = ["experiment", "question", "runs", "best grid point", "rank metric", "accuracy", "diverged", "finished", "loss by epoch"]

@@ -42,13 +42,12 @@ public struct Report: Sendable {
         } else {
             let jobs = ReportCharts.jobs(context, cache: cache)
             // The frames (strips and slider page) and the network diagram are
-            // built by two more jobs beside the charts; they return their
-            // results through `pictures`.
-            let pictures = Pictures()
+            // built by two more jobs beside the charts; the frames come back through `pictures`.
+            let pictures = Slots<(frames: BoundaryFrames?, strips: [ReportChart], html: String)>(1)
             let extra: [@Sendable () -> ReportChart?] = [
                 {
                     let frames = BoundaryFrames(context, cache: cache)
-                    pictures.set(frames: frames, strips: frames?.strips() ?? [], html: frames?.html() ?? "")
+                    pictures.set(0, (frames, frames?.strips() ?? [], frames?.html() ?? ""))
                     return nil
                 },
                 { UnitHeatmaps.chart(context, cache: cache) },
@@ -57,7 +56,7 @@ public struct Report: Sendable {
             precondition(built.count == jobs.count + extra.count, "a chart runner returns one result per job, found \(built.count) for \(jobs.count + extra.count)")
             charts = zip(jobs, built).compactMap { $0.isBoundary ? nil : $1 }
             boundaries = zip(jobs, built).compactMap { $0.isBoundary ? $1 : nil }
-            (frames, frameStrips, frameHTML) = pictures.values
+            (frames, frameStrips, frameHTML) = pictures.values[0]!
             network = built[jobs.count + 1]
         }
     }
@@ -341,24 +340,4 @@ func htmlPage(title: String, body: String) -> String {
     </html>
 
     """
-}
-
-/// The frames a report's job built, handed back across threads.
-private final class Pictures: @unchecked Sendable {
-    private let lock = NSLock()
-    private var frames: BoundaryFrames?
-    private var strips: [ReportChart] = []
-    private var html = ""
-
-    func set(frames: BoundaryFrames?, strips: [ReportChart], html: String) {
-        lock.lock()
-        (self.frames, self.strips, self.html) = (frames, strips, html)
-        lock.unlock()
-    }
-
-    var values: (BoundaryFrames?, [ReportChart], String) {
-        lock.lock()
-        defer { lock.unlock() }
-        return (frames, strips, html)
-    }
 }

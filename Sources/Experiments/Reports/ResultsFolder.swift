@@ -76,19 +76,15 @@ public struct ResultsFolder: Sendable {
         incompletePoints = perPoint.indices.filter { perPoint[$0] < outline.seedsPerPoint }.map { (labels[$0], perPoint[$0]) }
     }
 
-    /// A published folder read back (summary.csv and the experiment copy; the
-    /// curves too unless `curves` is false: the index needs none); nil when it
-    /// has no summary.
-    public static func read(_ folder: ExperimentFolder, curves readCurves: Bool = true) -> ResultsFolder? {
+    /// A published folder read back (summary.csv and the experiment copy),
+    /// without curves: `reducedCurve(of:)` reads a run's when it is needed;
+    /// nil when it has no summary.
+    public static func read(_ folder: ExperimentFolder) -> ResultsFolder? {
         guard let (paths, rows) = SummaryFile.read(folder) else { return nil }
         guard let outline = try? ExperimentCopy.outline(folder), outline.sweepPaths == paths else {
-            var results = ResultsFolder(folder: folder, name: folder.name, description: nil, sweepPaths: paths, runs: rows, curves: [:])
-            for row in rows where readCurves { results.curves[row.run] = results.reducedCurve(of: row.run) }
-            return results
+            return ResultsFolder(folder: folder, name: folder.name, description: nil, sweepPaths: paths, runs: rows, curves: [:])
         }
-        var results = ResultsFolder(folder: folder, outline: outline, runs: rows, curves: [:])
-        for row in rows where readCurves { results.curves[row.run] = results.reducedCurve(of: row.run) }
-        return results
+        return ResultsFolder(folder: folder, outline: outline, runs: rows, curves: [:])
     }
 
     /// A run's curve read from disk, reduced (`ReducedCurve`) for its planned

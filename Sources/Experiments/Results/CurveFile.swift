@@ -59,25 +59,12 @@ public enum CurveFile {
     /// saturated columns); nil when the text is not such a curve.
     public static func parse(_ text: String, layers: Int) -> [EpochRecord]? {
         var curve = CollectedCurve()
+        var reader = CurveReader(expecting: layers)
         var text = text
         let parsed = text.withUTF8 { bytes in
-            read(UnsafeRawBufferPointer(bytes), into: &curve, expecting: layers)
+            reader.takeLines(UnsafeRawBufferPointer(bytes), atEnd: true, into: &curve) != nil && reader.rows > 0
         }
         return parsed ? curve.records : nil
-    }
-
-    /// Reads the curve in `bytes` row by row into `sink`; false when it is not
-    /// a curve (its header is checked against `layers` when given, else the
-    /// layer count is read off it).
-    private static func read<Sink: CurveSink>(_ bytes: UnsafeRawBufferPointer, into sink: inout Sink, expecting layers: Int?) -> Bool {
-        var reader = CurveReader()
-        var start = 0
-        while start < bytes.count {
-            let end = bytes[start...].firstIndex(of: UInt8(ascii: "\n")) ?? bytes.count
-            guard reader.take(UnsafeRawBufferPointer(rebasing: bytes[start ..< end]), into: &sink, expecting: layers) else { return false }
-            start = end + 1
-        }
-        return reader.rows > 0
     }
 
     /// A number written by `numberText`, or nil for a blank.
@@ -119,7 +106,7 @@ extension CurveFile {
         let descriptor = open(run.curve, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { return false }
         defer { close(descriptor) }
-        var reader = CurveReader()
+        var reader = CurveReader(expecting: nil)
         var buffer = [UInt8](repeating: 0, count: 1 << 20)
         var filled = 0
         while true {
@@ -131,15 +118,8 @@ extension CurveFile {
             }
             let atEnd = count == 0
             filled += count
-            // Every whole line in the buffer; at the end of the file, the last one too.
-            let consumed = buffer.withUnsafeBytes { bytes -> Int? in
-                var start = 0
-                while start < filled {
-                    guard let end = bytes[start ..< filled].firstIndex(of: UInt8(ascii: "\n")) ?? (atEnd ? filled : nil) else { break }
-                    guard reader.take(UnsafeRawBufferPointer(rebasing: bytes[start ..< end]), into: &sink, expecting: nil) else { return nil }
-                    start = end + 1
-                }
-                return min(start, filled)
+            let consumed = buffer.withUnsafeBytes { bytes in
+                reader.takeLines(UnsafeRawBufferPointer(rebasing: bytes[..<filled]), atEnd: atEnd, into: &sink)
             }
             guard let consumed else { return false }
             if atEnd { return reader.rows > 0 }
@@ -152,8 +132,10 @@ extension CurveFile {
 }
 
 /// Reads curve.csv a line at a time: the header, then each row into one reused
-/// record handed to a sink.
+/// record handed to a sink. The header is checked against `expected` layers
+/// when given, else the layer count is read off it.
 private struct CurveReader {
+    private let expected: Int?
     private var layers = -1
     private var hasUnitStates = false
     private(set) var rows = 0
@@ -161,9 +143,24 @@ private struct CurveReader {
     private var norms: [Double] = []
     private var cells: [Range<Int>] = []
 
+    init(expecting expected: Int?) { self.expected = expected }
+
+    /// Takes every whole line of `bytes`, and at the end of the file the last
+    /// one too; the bytes taken (a partial last line waits for more), or nil
+    /// when a line is not what a curve has there.
+    mutating func takeLines<Sink: CurveSink>(_ bytes: UnsafeRawBufferPointer, atEnd: Bool, into sink: inout Sink) -> Int? {
+        var start = 0
+        while start < bytes.count {
+            guard let end = bytes[start...].firstIndex(of: UInt8(ascii: "\n")) ?? (atEnd ? bytes.count : nil) else { break }
+            guard take(UnsafeRawBufferPointer(rebasing: bytes[start ..< end]), into: &sink) else { return nil }
+            start = end + 1
+        }
+        return min(start, bytes.count)
+    }
+
     /// Takes one line (without its line feed); false when it is not what a curve has there.
-    mutating func take<Sink: CurveSink>(_ line: UnsafeRawBufferPointer, into sink: inout Sink, expecting expected: Int?) -> Bool {
-        if layers < 0 { return readHeader(line, expecting: expected) }
+    private mutating func take<Sink: CurveSink>(_ line: UnsafeRawBufferPointer, into sink: inout Sink) -> Bool {
+        if layers < 0 { return readHeader(line) }
         cells.removeAll(keepingCapacity: true)
         var start = 0
         for i in 0 ..< line.count where line[i] == UInt8(ascii: ",") {
@@ -213,7 +210,7 @@ private struct CurveReader {
         return true
     }
 
-    private mutating func readHeader(_ line: UnsafeRawBufferPointer, expecting expected: Int?) -> Bool {
+    private mutating func readHeader(_ line: UnsafeRawBufferPointer) -> Bool {
         let names = String(decoding: line, as: UTF8.self).split(separator: ",", omittingEmptySubsequences: false).map(String.init)
         let count = expected ?? names.filter { $0.hasPrefix("grad_norm_") }.count
         if names == CurveFile.header(layers: count) {
