@@ -37,8 +37,12 @@ public enum UnitState {
     }
 
     /// deadˡ of a layer with this activation and activations `a` (N × n), using
-    /// `alive` (at least n bytes, contents ignored) as scratch; nil where not measured.
-    public static func deadFraction(_ activation: Activation, a: Matrix, alive: inout [UInt8]) -> Double? {
+    /// `unseen` (at least n slots, contents ignored) as scratch; nil where not measured.
+    ///
+    /// The rows are scanned only until every unit has been seen alive: each
+    /// row checks just the units not yet seen, so a layer with no dead unit
+    /// costs a few rows, and one with d dead units N·d comparisons more.
+    public static func deadFraction(_ activation: Activation, a: Matrix, unseen: inout [Int32]) -> Double? {
         switch activation {
         case .leakyRelu: return 0
         case .zero: return 1
@@ -46,21 +50,30 @@ public enum UnitState {
         case .identity, .sigmoid, .tanh, .softmax: return nil
         }
         let n = a.columns
-        precondition(alive.count >= n, "deadFraction needs scratch for \(n) units, got \(alive.count)")
+        precondition(unseen.count >= n, "deadFraction needs scratch for \(n) units, got \(unseen.count)")
         guard a.rows > 0, n > 0 else { return 0 }
-        var dead = 0
+        var remaining = n
         a.elements.withUnsafeBufferPointer { pa in
-            alive.withUnsafeMutableBufferPointer { flags in
-                for j in 0 ..< n { flags[j] = 0 }
-                for row in 0 ..< a.rows {
+            unseen.withUnsafeMutableBufferPointer { units in
+                for j in 0 ..< n { units[j] = Int32(j) }
+                var row = 0
+                while remaining > 0 && row < a.rows {
                     let start = row * n
-                    // relu′(z) = 0 exactly where a = relu(z) ≤ 0.
-                    for j in 0 ..< n { flags[j] |= pa[start + j] <= 0 ? 0 : 1 }
+                    var kept = 0
+                    for k in 0 ..< remaining {
+                        let j = units[k]
+                        // relu′(z) = 0 exactly where a = relu(z) ≤ 0; NaN counts as alive.
+                        if pa[start + Int(j)] <= 0 {
+                            units[kept] = j
+                            kept += 1
+                        }
+                    }
+                    remaining = kept
+                    row += 1
                 }
-                for j in 0 ..< n where flags[j] == 0 { dead += 1 }
             }
         }
-        return Double(dead) / Double(n)
+        return Double(remaining) / Double(n)
     }
 
     /// saturatedˡ of a layer with this activation and activations `a` (N × n); nil where not measured.

@@ -132,6 +132,39 @@ final class TrainingFramesTests: XCTestCase {
         XCTAssertFalse(try read(run.model).contains("snapshots"))
     }
 
+    /// model.json is written straight to bytes; its text is JSONWriter's
+    /// layout of the same document, byte for byte: snapshots, a layer without
+    /// biases, and a non-finite weight (null).
+    func testModelTextIsJSONWritersLayout() throws {
+        let result = try train(try moons(epochs: 5))
+        var network = result.network
+        network.layers[0].weights[1, 0] = .nan
+        network.layers.append(DenseLayer(weights: Matrix([[0.5], [-2]]), biases: nil, activation: .sigmoid))
+        let location = SourceLocation(line: 1, column: 1)
+        func node(_ value: JSONValue) -> JSONNode { JSONNode(value, at: location) }
+        func member(_ key: String, _ value: JSONValue) -> JSONMember { JSONMember(key: key, keyLocation: location, value: node(value)) }
+        func numbers(_ values: [Double]) -> JSONValue { .array(values.map { node(JSONWriter.number($0)) }) }
+        func layers(_ network: Network) -> JSONValue {
+            .array(network.layers.map { layer in
+                var members = [member("units", JSONWriter.number(Double(layer.units))), member("activation", .string(layer.activation.rawValue))]
+                if layer.biases == nil { members.append(member("bias", .bool(false))) }
+                members.append(member("weights", .array(layer.weights.rowArrays.map { node(numbers($0)) })))
+                if let biases = layer.biases { members.append(member("biases", numbers(biases))) }
+                return node(.object(members))
+            })
+        }
+        let snapshots = result.snapshots.map { NetworkSnapshot(epoch: $0.epoch, network: network) }
+        for kept in [[], snapshots] {
+            var members = [member("inputs", JSONWriter.number(Double(network.inputs))), member("layers", layers(network))]
+            if !kept.isEmpty {
+                members.append(member("snapshots", .array(kept.map {
+                    node(.object([member("epoch", JSONWriter.number(Double($0.epoch))), member("layers", layers($0.network))]))
+                })))
+            }
+            XCTAssertEqual(ModelFile.text(network, snapshots: kept), JSONWriter.render(.object(members)))
+        }
+    }
+
     // MARK: Reports
 
     func testA2DClassificationReportHasFramesASliderAndUnitPictures() throws {

@@ -124,14 +124,30 @@ final class UnitStateTests: XCTestCase {
         }
     }
 
+    /// The scan that stops once every unit was seen alive counts what the
+    /// definition counts: units alive only in the last row, NaN, and dead ones.
+    func testDeadFractionEqualsTheDefinition() {
+        var generator = Generator(seed: 7)
+        var unseen = [Int32](repeating: 0, count: 40)
+        for trial in 0 ..< 200 {
+            let rows = 1 + trial % 9, columns = 1 + (trial * 7) % 40
+            var values = (0 ..< rows * columns).map { _ in generator.nextUniform() < 0.8 ? -generator.nextUniform() : generator.nextUniform() }
+            if trial % 5 == 0 { values[values.count - 1] = .nan }
+            if trial % 3 == 0 { for j in 0 ..< columns { values[(rows - 1) * columns + j] = j % 2 == 0 ? 0.25 : 0 } }
+            let a = Matrix(rows: rows, columns: columns, elements: values)
+            let dead = (0 ..< columns).filter { j in (0 ..< rows).allSatisfy { values[$0 * columns + j] <= 0 } }.count
+            XCTAssertEqual(UnitState.deadFraction(.relu, a: a, unseen: &unseen), Double(dead) / Double(columns), "trial \(trial)")
+        }
+    }
+
     /// relu′(0) = 0 (PyTorch's choice): a unit that is exactly 0 on every sample is dead.
     func testReluAtExactlyZeroIsDead() {
-        var alive = [UInt8](repeating: 0, count: 3)
+        var unseen = [Int32](repeating: 0, count: 3)
         let a = Matrix([[0, 0.5, 0], [0, 0, 1e-300]])
-        XCTAssertEqual(UnitState.deadFraction(.relu, a: a, alive: &alive), 1.0 / 3)
-        XCTAssertEqual(UnitState.deadFraction(.relu, a: Matrix([[Double.nan]]), alive: &alive), 0, "relu′(NaN) = 1")
-        XCTAssertEqual(UnitState.deadFraction(.zero, a: a, alive: &alive), 1)
-        XCTAssertNil(UnitState.deadFraction(.softmax, a: a, alive: &alive))
+        XCTAssertEqual(UnitState.deadFraction(.relu, a: a, unseen: &unseen), 1.0 / 3)
+        XCTAssertEqual(UnitState.deadFraction(.relu, a: Matrix([[Double.nan]]), unseen: &unseen), 0, "relu′(NaN) = 1")
+        XCTAssertEqual(UnitState.deadFraction(.zero, a: a, unseen: &unseen), 1)
+        XCTAssertNil(UnitState.deadFraction(.softmax, a: a, unseen: &unseen))
         // σ′ = a(1 − a) < 0.0025 ⇔ a < 0.0025062… or a > 0.99749…; tanh′ = 1 − a² < 0.01 ⇔ |a| > 0.994987…
         XCTAssertEqual(UnitState.saturatedFraction(.sigmoid, a: Matrix([[0.5, 0.0025, 0.0026, 0.9975, 0.999]])), 3.0 / 5)
         XCTAssertEqual(UnitState.saturatedFraction(.tanh, a: Matrix([[0.99, -0.995, 0.9949, 1]])), 2.0 / 4)

@@ -11,33 +11,81 @@ import NeuralNetwork
 /// an experiment. A model.json without it (a run trained before snapshots were
 /// recorded) is read as having none.
 public enum ModelFile {
+    /// The text of model.json, laid out as `JSONWriter` lays it out (two
+    /// spaces of indent, a weight row per line, a final newline), written
+    /// straight to bytes: a sweep writes one per run.
     public static func text(_ network: Network, snapshots: [NetworkSnapshot] = []) -> String {
-        var members = [member("inputs", JSONWriter.number(Double(network.inputs))), member("layers", layers(network))]
+        var out: [UInt8] = []
+        out.reserveCapacity(32 * (1 + snapshots.count) * network.layers.reduce(16) { $0 + $1.weights.elements.count + $1.units })
+        append("{\n  \"inputs\": ", to: &out)
+        appendNumber(Double(network.inputs), to: &out)
+        append(",\n  \"layers\": ", to: &out)
+        appendLayers(network, indent: 1, to: &out)
         if !snapshots.isEmpty {
-            members.append(member("snapshots", .array(snapshots.map { snapshot in
-                node(.object([member("epoch", JSONWriter.number(Double(snapshot.epoch))), member("layers", layers(snapshot.network))]))
-            })))
+            append(",\n  \"snapshots\": [\n", to: &out)
+            for (i, snapshot) in snapshots.enumerated() {
+                append("    {\n      \"epoch\": ", to: &out)
+                appendNumber(Double(snapshot.epoch), to: &out)
+                append(",\n      \"layers\": ", to: &out)
+                appendLayers(snapshot.network, indent: 3, to: &out)
+                append(i == snapshots.count - 1 ? "\n    }\n" : "\n    },\n", to: &out)
+            }
+            append("  ]", to: &out)
         }
-        return JSONWriter.render(.object(members))
+        append("\n}\n", to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// The `layers` list of the explicit model form, its `[` at the current
+    /// position of a line indented `indent` levels.
+    private static func appendLayers(_ network: Network, indent: Int, to out: inout [UInt8]) {
+        let inner = String(repeating: "  ", count: indent + 1), member = inner + "  "
+        append("[\n", to: &out)
+        for (l, layer) in network.layers.enumerated() {
+            append(inner + "{\n" + member + "\"units\": ", to: &out)
+            appendNumber(Double(layer.units), to: &out)
+            append(",\n" + member + "\"activation\": " + JSONWriter.quoted(layer.activation.rawValue), to: &out)
+            if layer.biases == nil { append(",\n" + member + "\"bias\": false", to: &out) }
+            append(",\n" + member + "\"weights\": " + (layer.weights.rows == 0 ? "[" : "[\n"), to: &out)
+            let weights = layer.weights
+            for row in 0 ..< weights.rows {
+                append(member + "  ", to: &out)
+                appendNumbers(weights.elements[row * weights.columns ..< (row + 1) * weights.columns], to: &out)
+                append(row == weights.rows - 1 ? "\n" : ",\n", to: &out)
+            }
+            append(weights.rows == 0 ? "]" : member + "]", to: &out)
+            if let biases = layer.biases {
+                append(",\n" + member + "\"biases\": ", to: &out)
+                appendNumbers(biases[...], to: &out)
+            }
+            append("\n" + inner + (l == network.layers.count - 1 ? "}\n" : "},\n"), to: &out)
+        }
+        append(String(repeating: "  ", count: indent) + "]", to: &out)
+    }
+
+    /// `[x, y, …]` on one line; `[]` when empty.
+    private static func appendNumbers(_ values: ArraySlice<Double>, to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "["))
+        for (i, x) in values.enumerated() {
+            if i > 0 { append(", ", to: &out) }
+            appendNumber(x, to: &out)
+        }
+        out.append(UInt8(ascii: "]"))
+    }
+
+    /// `numberText(x)`, or `null` when x is not finite (JSON has no NaN).
+    private static func appendNumber(_ x: Double, to out: inout [UInt8]) {
+        if x.isFinite { appendNumberText(x, to: &out) } else { append("null", to: &out) }
+    }
+
+    private static func append(_ text: String, to out: inout [UInt8]) {
+        out.append(contentsOf: text.utf8)
     }
 
     private static let location = SourceLocation(line: 1, column: 1)
     private static func node(_ value: JSONValue) -> JSONNode { JSONNode(value, at: location) }
     private static func member(_ key: String, _ value: JSONValue) -> JSONMember {
         JSONMember(key: key, keyLocation: location, value: node(value))
-    }
-
-    /// The `layers` list of the explicit model form.
-    private static func layers(_ network: Network) -> JSONValue {
-        func numbers(_ values: [Double]) -> JSONValue { .array(values.map { node(JSONWriter.number($0)) }) }
-        return .array(network.layers.map { layer in
-            var members = [member("units", JSONWriter.number(Double(layer.units))),
-                           member("activation", .string(layer.activation.rawValue))]
-            if layer.biases == nil { members.append(member("bias", .bool(false))) }
-            members.append(member("weights", .array(layer.weights.rowArrays.map { node(numbers($0)) })))
-            if let biases = layer.biases { members.append(member("biases", numbers(biases))) }
-            return node(.object(members))
-        })
     }
 }
 

@@ -263,13 +263,13 @@ private struct Evaluator {
     let loss: Loss
     var training: Workspace?
     var validation: Workspace?
-    /// Scratch for `UnitState.deadFraction`: a byte per unit of the widest layer.
-    var alive: [UInt8]
+    /// Scratch for `UnitState.deadFraction`: a slot per unit of the widest layer.
+    var unseen: [Int32]
 
     init(network: Network, data: PreparedData, loss: Loss) {
         self.data = data
         self.loss = loss
-        alive = [UInt8](repeating: 0, count: network.layers.map(\.units).max() ?? 0)
+        unseen = [Int32](repeating: 0, count: network.layers.map(\.units).max() ?? 0)
         training = data.trainingInputs.rows > 0 ? Workspace(network: network, batchSize: data.trainingInputs.rows, keepingReluPreactivations: false) : nil
         validation = data.hasValidation ? Workspace(network: network, batchSize: data.validationInputs.rows, keepingReluPreactivations: false) : nil
     }
@@ -289,7 +289,7 @@ private struct Evaluator {
         }
         for l in network.layers.indices {
             let activation = network.layers[l].activation
-            record.deadFractions[l] = UnitState.deadFraction(activation, a: training!.a[l], alive: &alive)
+            record.deadFractions[l] = UnitState.deadFraction(activation, a: training!.a[l], unseen: &unseen)
             record.saturatedFractions[l] = UnitState.saturatedFraction(activation, a: training!.a[l])
         }
         if validation != nil {
