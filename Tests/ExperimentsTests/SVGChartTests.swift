@@ -427,6 +427,37 @@ final class SVGChartTests: XCTestCase {
         XCTAssertEqual(SVG.f(3), "3")
         XCTAssertEqual(SVG.f(1.005), "1", "2 decimals")
     }
+
+    /// The fast rounding of `SVG.number` gives printf's digits: the exact value
+    /// rounded to nearest, ties to even, whatever the magnitude.
+    func testRoundedDigitsArePrintfs() {
+        var generator = SystemRandomNumberGenerator()
+        var values: [Double] = [0.125, 0.375, 2.5, 3.5, 9.9996, 9.99949999, 999.95, 0.00099995, 1e-300, .leastNonzeroMagnitude, 1.7e308, 1, 10, 1e22, 1e23, 123456.5]
+        for _ in 0 ..< 20_000 {
+            let exponent = Double.random(in: -30 ... 30, using: &generator)
+            values.append(Foundation.pow(10, exponent) * Double.random(in: 1 ... 10, using: &generator))
+            // Decimal-looking values, the ones near ties.
+            values.append(Double(Int.random(in: 1 ... 99_999, using: &generator)) / [1, 10, 100, 1000, 10_000][Int.random(in: 0 ... 4, using: &generator)])
+        }
+        for value in values {
+            for digits in 1 ... 8 {
+                let printf = String(format: "%.\(digits - 1)e", value)
+                let e = printf.firstIndex(of: "e")!
+                let expected = (printf[..<e].filter { $0 != "." }, Int(printf[printf.index(after: e)...])!)
+                let found = SVG.roundedDigits(value, digits)
+                XCTAssertTrue(found?.digits == expected.0 && found?.exponent == expected.1,
+                              "\(value) to \(digits) digits: \(String(describing: found)), printf \(printf)")
+            }
+        }
+    }
+
+    func testEscapeLeavesPlainTextAndEscapesTheRest() {
+        XCTAssertEqual(SVG.escape("learning_rate=0.1, seed 2 · épsilon"), "learning_rate=0.1, seed 2 · épsilon")
+        XCTAssertEqual(SVG.escape("a\u{FFFE}b\u{FFFF}c\u{FFFD}"), "a\u{FFFD}b\u{FFFD}c\u{FFFD}")
+        XCTAssertEqual(SVG.escape("x\ty\n"), "x\ty\n")
+        XCTAssertEqual(SVG.hex(0, 127.6, 255.4), "#0080FF")
+        XCTAssertEqual(SVG.hex(-3, 300, 10), "#00FF0A")
+    }
 }
 
 /// Tick values and labels.

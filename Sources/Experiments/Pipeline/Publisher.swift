@@ -137,7 +137,7 @@ public enum Publisher {
             let finished = Set(rows.map(\.run))
             try ResultFiles.write(TimingsFile.text(outline.runs.map(\.name), seconds: seconds.filter { finished.contains($0.key) }),
                                   to: folder.timings)
-            try report.write()
+            try report.write(jobs: jobs)
         } catch {
             throw .write(error)
         }

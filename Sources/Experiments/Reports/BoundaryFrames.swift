@@ -22,21 +22,35 @@ struct BoundaryFrames {
         var snapshots: [NetworkSnapshot]
     }
 
+    /// One run with its frames drawn (by a job of the report's pool): the
+    /// strip for report.md and the picture for report.html, nil without snapshots.
+    struct Drawn {
+        var run: Run
+        var strip: ReportChart?
+        var page: String?
+
+        init(_ run: Run) {
+            self.run = run
+            strip = run.snapshots.isEmpty ? nil : BoundaryFrames.strip(run)
+            page = run.snapshots.isEmpty ? nil : BoundaryFrames.page(run)
+        }
+    }
+
     var runs: [Run]
+    /// One strip per run with frames (report.md's `frames-<k>.svg`).
+    var strips: [ReportChart]
+    /// One picture per run with frames (report.html's).
+    var pages: [String]
 
     /// Grid cells per side: in the strip's small frames and in the HTML's.
     static let stripCells = 24, pageCells = 30
 
-    /// The frames of the pictured runs; nil when none is 2-D classification.
-    init?(_ c: ReportCharts.Context, cache: CSVCache) {
-        runs = ReportCharts.picturedPoints(c).compactMap { index in
-            let point = c.points[index]
-            guard let best = c.ranking.bestRun(point), let config = c.results.config(of: best.run, cache: cache),
-                  let plane = BoundaryPlane(config, cache: cache), plane.isClassification else { return nil }
-            let snapshots = ModelFile.readSnapshots(c.results.folder.run(best.run)) ?? []
-            return Run(point: index, name: point.name, run: best.run, seed: best.seed, plane: plane, snapshots: snapshots)
-        }
-        if runs.isEmpty { return nil }
+    /// The frames of the pictured runs, in their order; nil when there are none.
+    init?(_ drawn: [Drawn]) {
+        if drawn.isEmpty { return nil }
+        runs = drawn.map(\.run)
+        strips = drawn.compactMap(\.strip)
+        pages = drawn.compactMap(\.page)
     }
 
     /// Every run's frame epochs together, in order.
@@ -60,22 +74,20 @@ struct BoundaryFrames {
         runs.filter { !$0.snapshots.isEmpty }.map { ("frames-\($0.point + 1).svg", $0.name) }
     }
 
-    /// One strip per run with frames: small frames in rows of 6, each titled by its epoch.
-    func strips() -> [ReportChart] {
-        runs.filter { !$0.snapshots.isEmpty }.map { run in
-            let side = 120.0, gap = 12.0, perRow = min(6, run.snapshots.count)
-            let rows = (run.snapshots.count + perRow - 1) / perRow
-            let width = gap + Double(perRow) * (side + gap), height = 40 + Double(rows) * (side + 26)
-            var out = SVG.header(width: max(width, 300), height: height)
-            out += SVG.chartTitle("\(run.name), seed \(run.seed): decision boundary by epoch", width: max(width, 300))
-            let dots = BoundaryFrames.sample(run.plane.training, max: 150)
-            for (k, snapshot) in run.snapshots.enumerated() {
-                let left = gap + Double(k % perRow) * (side + gap), top = 40 + Double(k / perRow) * (side + 26) + 16
-                out += "<text x=\"\(SVG.f(left + side / 2))\" y=\"\(SVG.f(top - 4))\" text-anchor=\"middle\" font-size=\"11\" fill=\"#222222\">epoch \(snapshot.epoch)</text>\n"
-                out += frame(run, snapshot, left: left, top: top, side: side, cells: BoundaryFrames.stripCells, dots: dots, radius: 1.6)
-            }
-            return ReportChart(file: "frames-\(run.point + 1).svg", heading: run.name, caption: "", svg: out + "</svg>\n")
+    /// A run's strip: small frames in rows of 6, each titled by its epoch.
+    static func strip(_ run: Run) -> ReportChart {
+        let side = 120.0, gap = 12.0, perRow = min(6, run.snapshots.count)
+        let rows = (run.snapshots.count + perRow - 1) / perRow
+        let width = gap + Double(perRow) * (side + gap), height = 40 + Double(rows) * (side + 26)
+        var out = SVG.header(width: max(width, 300), height: height)
+        out += SVG.chartTitle("\(run.name), seed \(run.seed): decision boundary by epoch", width: max(width, 300))
+        let dots = BoundaryFrames.sample(run.plane.training, max: 150)
+        for (k, snapshot) in run.snapshots.enumerated() {
+            let left = gap + Double(k % perRow) * (side + gap), top = 40 + Double(k / perRow) * (side + 26) + 16
+            out += "<text x=\"\(SVG.f(left + side / 2))\" y=\"\(SVG.f(top - 4))\" text-anchor=\"middle\" font-size=\"11\" fill=\"#222222\">epoch \(snapshot.epoch)</text>\n"
+            out += frame(run, snapshot, left: left, top: top, side: side, cells: BoundaryFrames.stripCells, dots: dots, radius: 1.6)
         }
+        return ReportChart(file: "frames-\(run.point + 1).svg", heading: run.name, caption: "", svg: out + "</svg>\n")
     }
 
     // MARK: report.html
@@ -91,14 +103,14 @@ struct BoundaryFrames {
             out += "<span class=\"nnlab-frame-label\">epoch \(epochs.last ?? 0)</span></p>\n"
         }
         out += "<div class=\"grid\">\n"
-        for run in runs where !run.snapshots.isEmpty {
-            out += "<figure style=\"flex: 0 1 330px;\">" + page(run) + "</figure>\n"
+        for page in pages {
+            out += "<figure style=\"flex: 0 1 330px;\">" + page + "</figure>\n"
         }
         return out + "</div>\n</div>\n"
     }
 
     /// One run's picture for the page: every frame a hidden group but the last, the points on top.
-    private func page(_ run: Run) -> String {
+    private static func page(_ run: Run) -> String {
         let side = 300.0, top = 44.0, left = 10.0
         var out = SVG.header(width: side + 2 * left, height: top + side + 10).replacingOccurrences(of: "<svg ", with: "<svg class=\"nnlab-run\" ")
         out += SVG.chartTitle("\(run.name), seed \(run.seed)", width: side + 2 * left)
@@ -116,7 +128,7 @@ struct BoundaryFrames {
     // MARK: Drawing
 
     /// One frame: the boundary's shading in a square, its outline, and `dots` on top.
-    private func frame(_ run: Run, _ snapshot: NetworkSnapshot, left: Double, top: Double, side: Double, cells: Int,
+    private static func frame(_ run: Run, _ snapshot: NetworkSnapshot, left: Double, top: Double, side: Double, cells: Int,
                        dots: [(x: Double, y: Double, label: Int)], radius: Double) -> String {
         let shades = Heatmap(title: "", x: Axis(title: ""), y: Axis(title: ""), values: [], classes: run.plane.classes)
         // 32 steps for two classes (the boundary chart has 64), so that runs of a colour are longer.
@@ -128,7 +140,7 @@ struct BoundaryFrames {
         return out + dotsMarkup(run, dots, left: left, top: top, side: side, radius: radius)
     }
 
-    private func dotsMarkup(_ run: Run, _ dots: [(x: Double, y: Double, label: Int)], left: Double, top: Double, side: Double,
+    private static func dotsMarkup(_ run: Run, _ dots: [(x: Double, y: Double, label: Int)], left: Double, top: Double, side: Double,
                             radius: Double) -> String {
         guard !dots.isEmpty else { return "" }
         let x = run.plane.xRange, y = run.plane.yRange

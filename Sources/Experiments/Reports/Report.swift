@@ -23,9 +23,6 @@ public struct Report: Sendable {
     var frames: BoundaryFrames?
     /// For 2-D inputs and a small network, the best run's diagram with each unit's heatmap (`UnitHeatmaps`).
     var network: ReportChart?
-    /// The frames' strips (report.md) and slider (report.html), built with the charts.
-    var frameStrips: [ReportChart] = []
-    var frameHTML = ""
 
     /// `runCharts` builds the charts (`ReportCharts.jobs`): one after another by default, or side by side on a pool.
     public init(_ results: ResultsFolder, cache: CSVCache = CSVCache(), runCharts: ChartRunner = Report.serial) {
@@ -40,24 +37,26 @@ public struct Report: Sendable {
             charts = []
             boundaries = []
         } else {
-            let jobs = ReportCharts.jobs(context, cache: cache)
-            // The frames (strips and slider page) and the network diagram are
-            // built by two more jobs beside the charts; the frames come back through `pictures`.
-            let pictures = Slots<(frames: BoundaryFrames?, strips: [ReportChart], html: String)>(1)
-            let extra: [@Sendable () -> ReportChart?] = [
-                {
-                    let frames = BoundaryFrames(context, cache: cache)
-                    pictures.set(0, (frames, frames?.strips() ?? [], frames?.html() ?? ""))
-                    return nil
-                },
-                { UnitHeatmaps.chart(context, cache: cache) },
-            ]
-            let built = runCharts(jobs.map(\.build) + extra)
-            precondition(built.count == jobs.count + extra.count, "a chart runner returns one result per job, found \(built.count) for \(jobs.count + extra.count)")
-            charts = zip(jobs, built).compactMap { $0.isBoundary ? nil : $1 }
-            boundaries = zip(jobs, built).compactMap { $0.isBoundary ? $1 : nil }
-            (frames, frameStrips, frameHTML) = pictures.values[0]!
-            network = built[jobs.count + 1]
+            // One job per pictured grid point (its decision boundary, and its
+            // frames, which come back through `drawn`), first: they are the
+            // longest; then the charts and the network diagram.
+            let pictured = ReportCharts.picturedPoints(context)
+            let drawn = Slots<BoundaryFrames.Drawn>(pictured.count)
+            let pictureJobs = pictured.enumerated().map { k, index in
+                { @Sendable () -> ReportChart? in
+                    guard let pictures = ReportCharts.pictures(context, index, cache: cache) else { return nil }
+                    drawn.set(k, pictures.frames)
+                    return pictures.boundary
+                }
+            }
+            let chartJobs = ReportCharts.jobs(context, cache: cache)
+            let jobs = pictureJobs + chartJobs + [{ UnitHeatmaps.chart(context, cache: cache) }]
+            let built = runCharts(jobs)
+            precondition(built.count == jobs.count, "a chart runner returns one result per job, found \(built.count) for \(jobs.count)")
+            boundaries = built[..<pictured.count].compactMap { $0 }
+            charts = built[pictured.count ..< pictured.count + chartJobs.count].compactMap { $0 }
+            frames = BoundaryFrames(drawn.values.compactMap { $0 })
+            network = built[jobs.count - 1]
         }
     }
 
@@ -253,7 +252,7 @@ public struct Report: Sendable {
             body += "\n</div>\n<p class=\"note\">\(escapeHTML(boundaryCaption))</p>\n"
         }
         if let frames {
-            body += "<h2>Decision boundaries through training</h2>\n\(frameHTML)<p class=\"note\">\(escapeHTML(frames.caption))</p>\n"
+            body += "<h2>Decision boundaries through training</h2>\n\(frames.html())<p class=\"note\">\(escapeHTML(frames.caption))</p>\n"
         }
         if let network {
             body += "<h2>\(escapeHTML(network.heading))</h2>\n<figure>\(inlineSVG(network.svg))<figcaption>\(escapeHTML(network.caption))</figcaption></figure>\n"
@@ -262,19 +261,23 @@ public struct Report: Sendable {
     }
 
     /// Writes `charts/*.svg`, `report.md` and `report.html` into the results
-    /// folder; charts of an earlier report that this one does not have are removed.
-    public func write() throws(WriteError) {
+    /// folder, side by side on `jobs` threads (each file atomically, report.html,
+    /// the largest, first); charts of an earlier report that this one does not have are removed.
+    public func write(jobs: Int = 1) throws(WriteError) {
         let folder = results.folder
-        let all = charts + boundaries + frameStrips + (network.map { [$0] } ?? [])
+        let all = charts + boundaries + (frames?.strips ?? []) + (network.map { [$0] } ?? [])
         let files = Set(all.map(\.file))
         for name in (try? FileManager.default.contentsOfDirectory(atPath: folder.charts)) ?? [] where !files.contains(name) {
             unlink(folder.chart(name))
         }
-        for chart in all {
-            try ResultFiles.write(chart.svg, to: folder.chart(chart.file))
+        let report = self
+        try WorkerPool.run(tasks: all.count + 2, workers: jobs) { (i: Int) throws(WriteError) in
+            switch i {
+            case 0: try ResultFiles.write(report.html(), to: folder.reportHTML)
+            case 1: try ResultFiles.write(report.markdown(), to: folder.reportMarkdown)
+            default: try ResultFiles.write(all[i - 2].svg, to: folder.chart(all[i - 2].file))
+            }
         }
-        try ResultFiles.write(markdown(), to: folder.reportMarkdown)
-        try ResultFiles.write(html(), to: folder.reportHTML)
     }
 }
 

@@ -427,25 +427,28 @@ enum ReportCharts {
                            svg: matrix.svg())
     }
 
-    /// For 2-D classification data, the decision boundary of the best run of each pictured grid point (`picturedPoints`), data on top.
-    static func decisionBoundaries(_ c: Context, cache: CSVCache) -> [ReportChart] {
-        picturedPoints(c).compactMap { decisionBoundary(c, $0, cache: cache) }
-    }
-
-    /// The decision boundary of grid point `index`'s best run, data on top; nil unless 2-D classification.
-    static func decisionBoundary(_ c: Context, _ index: Int, cache: CSVCache) -> ReportChart? {
+    /// Grid point `index`'s pictures, from one read of its best run's
+    /// config.json and model.json: the decision boundary (data on top; nil
+    /// when the model is not a valid network) and the frames through
+    /// training; nil unless 2-D classification.
+    static func pictures(_ c: Context, _ index: Int, cache: CSVCache) -> (boundary: ReportChart?, frames: BoundaryFrames.Drawn)? {
         let point = c.points[index]
         guard let best = c.ranking.bestRun(point), let config = c.results.config(of: best.run, cache: cache),
-              let plane = BoundaryPlane(config, cache: cache), plane.isClassification,
-              let network = c.results.network(of: best.run) else { return nil }
-        var heatmap = Heatmap(title: "\(point.name), seed \(best.seed)", x: Axis(title: "x1", scale: .linear, range: plane.xRange),
-                              y: Axis(title: "x2", scale: .linear, range: plane.yRange), values: plane.shading(network, size: 60),
-                              classes: plane.classes, points: plane.training)
-        heatmap.validationPoints = plane.validation
-        heatmap.classNames = plane.classNames
-        return ReportChart(file: "boundary-\(index + 1).svg", heading: point.name,
-                           caption: "The best seed of this grid point (\(best.run)); shading is the network's output, the points are the data.",
-                           svg: heatmap.svg())
+              let plane = BoundaryPlane(config, cache: cache), plane.isClassification else { return nil }
+        let model = ModelFile.readWithSnapshots(c.results.folder.run(best.run))
+        let boundary = model.network.map { network -> ReportChart in
+            var heatmap = Heatmap(title: "\(point.name), seed \(best.seed)", x: Axis(title: "x1", scale: .linear, range: plane.xRange),
+                                  y: Axis(title: "x2", scale: .linear, range: plane.yRange), values: plane.shading(network, size: 60),
+                                  classes: plane.classes, points: plane.training)
+            heatmap.validationPoints = plane.validation
+            heatmap.classNames = plane.classNames
+            return ReportChart(file: "boundary-\(index + 1).svg", heading: point.name,
+                               caption: "The best seed of this grid point (\(best.run)); shading is the network's output, the points are the data.",
+                               svg: heatmap.svg())
+        }
+        let run = BoundaryFrames.Run(point: index, name: point.name, run: best.run, seed: best.seed, plane: plane,
+                                     snapshots: model.snapshots ?? [])
+        return (boundary, BoundaryFrames.Drawn(run))
     }
 }
 

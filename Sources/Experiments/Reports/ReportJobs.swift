@@ -4,21 +4,13 @@
 /// job reads or writes state another one writes. The report keeps the jobs'
 /// order whatever order they finish in, so its bytes do not depend on the schedule.
 extension ReportCharts {
-    /// One chart of a report, or one grid point's decision boundary.
-    struct Job: Sendable {
-        var isBoundary: Bool
-        var build: @Sendable () -> ReportChart?
-    }
-
-    /// The report's jobs in its order: the charts of SPEC §7, then a decision
-    /// boundary per pictured grid point (`picturedPoints`).
-    static func jobs(_ c: Context, cache: CSVCache) -> [Job] {
-        let charts: [@Sendable () -> ReportChart?] = [
+    /// The report's charts of SPEC §7, in its order (the decision boundaries and
+    /// frames are `pictures` jobs, one per pictured grid point).
+    static func jobs(_ c: Context, cache: CSVCache) -> [@Sendable () -> ReportChart?] {
+        [
             { lossCurves(c) }, { accuracyCurves(c) }, { learningRateCurves(c.results, c.points) }, { learningRate(c) },
             { gradientNorms(c) }, { unitStates(c) }, { regressionFit(c, cache: cache) }, { confusion(c, cache: cache) },
         ]
-        return charts.map { Job(isBoundary: false, build: $0) }
-            + picturedPoints(c).map { index in Job(isBoundary: true, build: { decisionBoundary(c, index, cache: cache) }) }
     }
 }
 

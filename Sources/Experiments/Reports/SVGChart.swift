@@ -450,11 +450,10 @@ enum SVG {
         if value.isInfinite { return value < 0 ? "-inf" : "inf" }
         if value == 0 { return "0" }
         let digits = min(max(significantDigits, 1), 17)
-        // "d.ddddde±xx": the rounded digits and the decimal exponent.
-        let scientific = String(format: "%.\(digits - 1)e", abs(value))
-        guard let e = scientific.firstIndex(where: { $0 == "e" || $0 == "E" }),
-              let exponent = Int(scientific[scientific.index(after: e)...]) else { return numberText(value) }
-        var significand = scientific[..<e].filter { $0 != "." }
+        // The rounded digits and the decimal exponent, as "%.(digits-1)e" gives them.
+        guard let rounded = roundedDigits(abs(value), digits) else { return numberText(value) }
+        var significand = rounded.digits
+        let exponent = rounded.exponent
         while significand.count > 1, significand.hasSuffix("0") { significand.removeLast() }
         let sign = value < 0 ? "-" : ""
         if exponent >= -3 && exponent < 6 {
@@ -471,9 +470,46 @@ enum SVG {
         return sign + mantissa + "e" + String(exponent)
     }
 
+    /// |v| rounded to `digits` significant digits, as `%.(digits-1)e` rounds it
+    /// (the exact value, ties to even): the digits and the decimal exponent.
+    /// Up to 7 digits the common case is integer arithmetic on
+    /// round(|v| · 10^(digits−1−e)), exact wherever that product is not
+    /// within 10⁻⁷ of a tie (its rounding error is below 10⁻⁹); ties, more
+    /// digits and extreme exponents go through `String(format:)`.
+    static func roundedDigits(_ magnitude: Double, _ digits: Int) -> (digits: String, exponent: Int)? {
+        if digits <= 7, magnitude.isNormal {
+            var exponent = Int(log10(magnitude).rounded(.down))
+            for _ in 0 ..< 2 {
+                let shift = digits - 1 - exponent
+                guard abs(shift) <= 22 else { break }
+                let power = powersOfTen[abs(shift)]
+                let scaled = shift >= 0 ? magnitude * power : magnitude / power
+                guard abs(abs(scaled - scaled.rounded(.down)) - 0.5) > 1e-7 else { break }
+                let rounded = Int(scaled.rounded())
+                if rounded >= integerPowersOfTen[digits] { exponent += 1; continue }
+                if rounded < integerPowersOfTen[digits - 1] { exponent -= 1; continue }
+                return (String(rounded), exponent)
+            }
+        }
+        let scientific = String(format: "%.\(digits - 1)e", magnitude)
+        guard let e = scientific.firstIndex(where: { $0 == "e" || $0 == "E" }),
+              let exponent = Int(scientific[scientific.index(after: e)...]) else { return nil }
+        return (scientific[..<e].filter { $0 != "." }, exponent)
+    }
+
+    /// 10⁰ … 10²², each exact in a Double.
+    private static let powersOfTen: [Double] = (0 ... 22).map { k in (0 ..< k).reduce(1.0) { x, _ in x * 10 } }
+    private static let integerPowersOfTen: [Int] = (0 ... 8).map { k in (0 ..< k).reduce(1) { x, _ in x * 10 } }
+
     /// Text escaped for XML content and attribute values (&, <, >, ", '); characters
     /// XML 1.0 does not allow (control characters other than tab and newlines) become U+FFFD.
     static func escape(_ text: String) -> String {
+        // Most text has nothing to escape: bytes below 0x20 (control characters,
+        // tab and newlines included), & < > " ' and 0xEF (which starts U+FFFE
+        // and U+FFFF) are the only ones that can need it.
+        if !text.utf8.contains(where: { $0 < 0x20 || $0 == 0xEF || $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 == 0x22 || $0 == 0x27 }) {
+            return text
+        }
         var out = ""
         out.reserveCapacity(text.utf8.count)
         for scalar in text.unicodeScalars {
@@ -535,6 +571,9 @@ enum SVG {
     /// "#RRGGBB" from components 0…255 (rounded, clamped).
     static func hex(_ r: Double, _ g: Double, _ b: Double) -> String {
         func byte(_ v: Double) -> Int { Int(min(max(v, 0), 255).rounded()) }
-        return String(format: "#%02X%02X%02X", byte(r), byte(g), byte(b))
+        let digits = Array("0123456789ABCDEF".utf8)
+        var bytes: [UInt8] = [UInt8(ascii: "#")]
+        for v in [byte(r), byte(g), byte(b)] { bytes += [digits[v >> 4], digits[v & 15]] }
+        return String(decoding: bytes, as: UTF8.self)
     }
 }

@@ -99,21 +99,35 @@ extension ModelFile {
     /// here); nil when the file is missing or not a valid model (a diverged
     /// run's null weights).
     public static func read(_ run: RunFolder) -> Network? {
-        guard let document = document(run), let inputs = document.member("inputs")?.value.intValue,
-              let layers = document.member("layers")?.value else { return nil }
-        return network(inputs: inputs, layers: layers, file: run.model)
+        document(run).flatMap { network(in: $0, file: run.model) }
     }
 
     /// The snapshots in a run's `model.json`, by epoch as written; nil when the
     /// file has none (not 2-D classification, or trained before they were
     /// recorded) or one of them is not a valid network.
     public static func readSnapshots(_ run: RunFolder) -> [NetworkSnapshot]? {
-        guard let document = document(run), let inputs = document.member("inputs")?.value.intValue,
+        document(run).flatMap { snapshots(in: $0, file: run.model) }
+    }
+
+    /// `read` and `readSnapshots` from one parse of the file, for a report
+    /// that pictures both.
+    public static func readWithSnapshots(_ run: RunFolder) -> (network: Network?, snapshots: [NetworkSnapshot]?) {
+        guard let document = document(run) else { return (nil, nil) }
+        return (network(in: document, file: run.model), snapshots(in: document, file: run.model))
+    }
+
+    private static func network(in document: JSONNode, file: String) -> Network? {
+        guard let inputs = document.member("inputs")?.value.intValue, let layers = document.member("layers")?.value else { return nil }
+        return network(inputs: inputs, layers: layers, file: file)
+    }
+
+    private static func snapshots(in document: JSONNode, file: String) -> [NetworkSnapshot]? {
+        guard let inputs = document.member("inputs")?.value.intValue,
               let list = document.member("snapshots")?.value.value.elements else { return nil }
         var snapshots: [NetworkSnapshot] = []
         for item in list {
             guard let epoch = item.member("epoch")?.value.intValue, let layers = item.member("layers")?.value,
-                  let network = network(inputs: inputs, layers: layers, file: run.model) else { return nil }
+                  let network = network(inputs: inputs, layers: layers, file: file) else { return nil }
             snapshots.append(NetworkSnapshot(epoch: epoch, network: network))
         }
         return snapshots
