@@ -34,7 +34,10 @@ public struct Workspace: Sendable {
     /// `keepingReluPreactivations`, hidden relu layers keep no zˡ: the forward
     /// pass writes only aˡ = relu(zˡ), one store per element fewer, and
     /// training loses nothing, since backprop's relu′(zˡ) is 1 exactly where aˡ > 0.
-    public init(network: Network, batchSize: Int, keepingReluPreactivations: Bool = true) {
+    ///
+    /// Without `forTraining`, the workspace is for `forward` alone: it has no
+    /// δˡ (0 × units) and no gradients to fill.
+    public init(network: Network, batchSize: Int, keepingReluPreactivations: Bool = true, forTraining: Bool = true) {
         precondition(batchSize >= 1, "a batch needs at least one sample, got \(batchSize)")
         self.batchSize = batchSize
         let last = network.layers.count - 1
@@ -43,8 +46,8 @@ public struct Workspace: Sendable {
         // Separate buffers (not copies of one array), so that no write has to copy on first use.
         z = network.layers.indices.map { Matrix(rows: stores[$0] ? batchSize : 0, columns: network.layers[$0].units) }
         a = network.layers.map { Matrix(rows: batchSize, columns: $0.units) }
-        delta = network.layers.map { Matrix(rows: batchSize, columns: $0.units) }
-        gradients = network.layers.map(LayerParameters.init(zerosLike:))
+        delta = network.layers.map { Matrix(rows: forTraining ? batchSize : 0, columns: $0.units) }
+        gradients = forTraining ? network.layers.map(LayerParameters.init(zerosLike:)) : []
         transposedWeights = network.layers.map { Matrix(rows: $0.inputs, columns: $0.units) }
         softmaxSums = [Double](repeating: 0, count: network.layers[network.layers.count - 1].activation == .softmax ? batchSize : 0)
     }

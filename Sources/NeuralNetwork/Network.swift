@@ -94,11 +94,27 @@ public struct Network: Sendable, Equatable {
         layers.reduce(0) { $0 + $1.weights.elements.count + ($1.biases?.count ?? 0) }
     }
 
-    /// The network's output aᴸ for every row of `x` (allocates; for training use `forward`).
+    /// The network's output aᴸ for every row of `x` (allocates; for training
+    /// use `forward`): `forward` over blocks of at most 256 rows in one
+    /// workspace without δ or the zˡ of hidden relu layers, so that a large
+    /// grid's buffers stay small and in cache. A row's output depends on that
+    /// row alone, summed in the same order: the bits of one pass over all of `x`.
     public func predict(_ x: Matrix) -> Matrix {
-        var workspace = Workspace(network: self, batchSize: x.rows)
-        forward(x, in: &workspace)
-        return workspace.a[layers.count - 1]
+        let block = 256, columns = x.columns, width = outputs
+        var output = Matrix(rows: x.rows, columns: width)
+        var workspace: Workspace?
+        var first = 0
+        while first < x.rows {
+            let count = min(block, x.rows - first)
+            if workspace?.batchSize != count {
+                workspace = Workspace(network: self, batchSize: count, keepingReluPreactivations: false, forTraining: false)
+            }
+            workspace!.input.elements.replaceSubrange(0 ..< count * columns, with: x.elements[first * columns ..< (first + count) * columns])
+            forward(workspace!.input, in: &workspace!)
+            output.elements.replaceSubrange(first * width ..< (first + count) * width, with: workspace!.a[layers.count - 1].elements)
+            first += count
+        }
+        return output
     }
 }
 

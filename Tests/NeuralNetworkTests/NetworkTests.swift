@@ -8,6 +8,28 @@ final class NetworkTests: XCTestCase {
         LayerSpec(units: 1, activation: .sigmoid, initializer: .xavierUniform),
     ]
 
+    /// `predict` goes over blocks of 256 rows in a forward-only workspace: for
+    /// any number of rows, its output has the bits of one training forward pass.
+    func testPredictInBlocksIsOneForwardPass() throws {
+        let shapes: [[LayerSpec]] = [
+            [LayerSpec(units: 16, activation: .relu, initializer: .heUniform), LayerSpec(units: 16, activation: .relu, initializer: .heUniform),
+             LayerSpec(units: 1, activation: .sigmoid, initializer: .xavierUniform)],
+            [LayerSpec(units: 8, activation: .tanh, initializer: .xavierUniform), LayerSpec(units: 3, activation: .softmax, initializer: .xavierUniform)],
+            specs,
+        ]
+        var generator = Generator(seed: 11)
+        for (k, layers) in shapes.enumerated() {
+            let network = try Network(inputs: 2, specs: layers, seed: k)
+            for rows in [1, 255, 256, 257, 900, 3600] {
+                let x = Matrix(rows: rows, columns: 2, elements: (0 ..< 2 * rows).map { _ in generator.nextNormal() * 2 })
+                var workspace = Workspace(network: network, batchSize: rows)
+                network.forward(x, in: &workspace)
+                XCTAssertEqual(network.predict(x).elements.map(\.bitPattern), workspace.output.elements.map(\.bitPattern),
+                               "network \(k), \(rows) rows")
+            }
+        }
+    }
+
     func testSameSeedSameNetworkDifferentSeedDifferentNetwork() throws {
         let a = try Network(inputs: 2, specs: specs, seed: 4)
         let b = try Network(inputs: 2, specs: specs, seed: 4)

@@ -92,11 +92,11 @@ struct BoundaryFrames {
 
     // MARK: report.html
 
-    /// The section's figures, slider and play button (`script` makes them work;
-    /// without it each picture shows its last frame).
-    func html() -> String {
+    /// Appends the section's figures, slider and play button (`script` makes
+    /// them work; without it each picture shows its last frame).
+    func appendHTML(to out: inout String) {
         let epochs = self.epochs
-        var out = "<div class=\"nnlab-frames\" data-epochs=\"\(epochs.map(String.init).joined(separator: ","))\">\n"
+        out += "<div class=\"nnlab-frames\" data-epochs=\"\(epochs.map(String.init).joined(separator: ","))\">\n"
         if epochs.count > 1 {
             out += "<p class=\"frame-controls\"><button type=\"button\" class=\"nnlab-play\">▶ play</button> "
             out += "<input type=\"range\" class=\"nnlab-slider\" style=\"width: 360px; vertical-align: middle;\" min=\"0\" max=\"\(epochs.count - 1)\" value=\"\(epochs.count - 1)\" step=\"1\" aria-label=\"epoch\"> "
@@ -104,9 +104,11 @@ struct BoundaryFrames {
         }
         out += "<div class=\"grid\">\n"
         for page in pages {
-            out += "<figure style=\"flex: 0 1 330px;\">" + page + "</figure>\n"
+            out += "<figure style=\"flex: 0 1 330px;\">"
+            out += page
+            out += "</figure>\n"
         }
-        return out + "</div>\n</div>\n"
+        out += "</div>\n</div>\n"
     }
 
     /// One run's picture for the page: every frame a hidden group but the last, the points on top.

@@ -176,30 +176,26 @@ public struct Heatmap: Sendable {
         let gridTop = area.y(yAxis.fraction(y.range?.upperBound ?? yAxis.high))
         let shownRows = min(rows, Heatmap.maxCells)
         let cellHeight = (gridBottom - gridTop) / Double(shownRows)
-        var order: [String] = []
-        var paths: [String: String] = [:]
+        var paths = ColorRunPaths()
+        let cellHeightText = SVG.f(cellHeight)
         for shownRow in 0 ..< shownRows {
             let row = values[shownRow * rows / shownRows]
             guard !row.isEmpty else { continue }
             let shownColumns = min(row.count, Heatmap.maxCells)
             let cellWidth = (gridRight - gridLeft) / Double(shownColumns)
-            let colors = (0 ..< shownColumns).map { color(row[$0 * row.count / shownColumns]) }
-            let y0 = gridBottom - Double(shownRow + 1) * cellHeight
+            let colors = (0 ..< shownColumns).map { paths.index(of: color(row[$0 * row.count / shownColumns])) }
+            let y0 = SVG.f(gridBottom - Double(shownRow + 1) * cellHeight)
             var start = 0
             while start < shownColumns {
                 var end = start + 1
                 while end < shownColumns, colors[end] == colors[start] { end += 1 }
-                let runWidth = SVG.f(Double(end - start) * cellWidth)
-                if paths[colors[start]] == nil { order.append(colors[start]) }
-                paths[colors[start], default: ""] += "M\(SVG.f(gridLeft + Double(start) * cellWidth)),\(SVG.f(y0))h\(runWidth)v\(SVG.f(cellHeight))h-\(runWidth)z"
+                paths.addRun(colors[start], x: SVG.f(gridLeft + Double(start) * cellWidth), y: y0,
+                             width: SVG.f(Double(end - start) * cellWidth), height: cellHeightText)
                 start = end
             }
         }
-        var out = "<g shape-rendering=\"crispEdges\">\n"
-        for color in order {
-            out += "<path fill=\"\(color)\" d=\"\(paths[color] ?? "")\"/>\n"
-        }
-        return out + "</g>\n"
+        let markup = paths.markup(separator: "\n")
+        return "<g shape-rendering=\"crispEdges\">\n" + markup + (markup.isEmpty ? "" : "\n") + "</g>\n"
     }
 
     /// The colour of one cell value (see the type's doc).

@@ -217,9 +217,16 @@ public struct Report: Sendable {
 
     // MARK: HTML
 
+    /// report.html, built in one buffer reserved for its charts: a report
+    /// inlines a few MB of SVG, which appending piece by piece to a growing
+    /// string would copy several times over.
     public func html() -> String {
         let (header, rows, items) = table()
-        var body = "<h1>\(escapeHTML(results.name))</h1>\n"
+        let pictures = charts + boundaries
+        let capacity = 64 * 1024 + pictures.reduce(0) { $0 + $1.svg.utf8.count } + (frames?.pages.reduce(0) { $0 + $1.utf8.count } ?? 0)
+        var body = ""
+        body.reserveCapacity(capacity)
+        body += "<h1>\(escapeHTML(results.name))</h1>\n"
         if let partialNote {
             // Styled inline: the stylesheet of a complete report stays as it was.
             body += "<p class=\"partial\" style=\"background: #fff4d6; border-left: 4px solid #e0a800; padding: 0.5em 0.8em; font-weight: bold;\">\(escapeHTML(partialNote))</p>\n"
@@ -244,20 +251,34 @@ public struct Report: Sendable {
         }
         for chart in charts {
             let kind = chart.file == "confusion-matrix.svg" ? "square" : "wide"
-            body += "<h2>\(escapeHTML(chart.heading))</h2>\n<figure class=\"\(kind)\">\(inlineSVG(chart.svg))<figcaption>\(escapeHTML(chart.caption))</figcaption></figure>\n"
+            body += "<h2>\(escapeHTML(chart.heading))</h2>\n<figure class=\"\(kind)\">"
+            body += inlineSVG(chart.svg)
+            body += "<figcaption>\(escapeHTML(chart.caption))</figcaption></figure>\n"
         }
         if !boundaries.isEmpty {
             body += "<h2>Decision boundaries</h2>\n<div class=\"grid\">\n"
-            body += boundaries.map { "<figure>\(inlineSVG($0.svg))</figure>" }.joined(separator: "\n")
+            for (k, boundary) in boundaries.enumerated() {
+                if k > 0 { body += "\n" }
+                body += "<figure>"
+                body += inlineSVG(boundary.svg)
+                body += "</figure>"
+            }
             body += "\n</div>\n<p class=\"note\">\(escapeHTML(boundaryCaption))</p>\n"
         }
         if let frames {
-            body += "<h2>Decision boundaries through training</h2>\n\(frames.html())<p class=\"note\">\(escapeHTML(frames.caption))</p>\n"
+            body += "<h2>Decision boundaries through training</h2>\n"
+            frames.appendHTML(to: &body)
+            body += "<p class=\"note\">\(escapeHTML(frames.caption))</p>\n"
         }
         if let network {
-            body += "<h2>\(escapeHTML(network.heading))</h2>\n<figure>\(inlineSVG(network.svg))<figcaption>\(escapeHTML(network.caption))</figcaption></figure>\n"
+            body += "<h2>\(escapeHTML(network.heading))</h2>\n<figure>"
+            body += inlineSVG(network.svg)
+            body += "<figcaption>\(escapeHTML(network.caption))</figcaption></figure>\n"
         }
-        return htmlPage(title: "nnlab: \(results.name)", body: body + HoverScript.script + "\n" + (frames == nil ? "" : BoundaryFrames.script + "\n"))
+        body += HoverScript.script
+        body += "\n"
+        if frames != nil { body += BoundaryFrames.script + "\n" }
+        return htmlPage(title: "nnlab: \(results.name)", body: body)
     }
 
     /// Writes `charts/*.svg`, `report.md` and `report.html` into the results
@@ -313,6 +334,15 @@ func inlineSVG(_ svg: String) -> String {
 }
 
 func htmlPage(title: String, body: String) -> String {
+    var page = htmlHead(title: title)
+    page.reserveCapacity(page.utf8.count + body.utf8.count + 32)
+    page += body
+    page += "\n</body>\n</html>\n"
+    return page
+}
+
+/// The page up to and including `<body>` and its newline.
+private func htmlHead(title: String) -> String {
     """
     <!DOCTYPE html>
     <html lang="en">
@@ -338,9 +368,6 @@ func htmlPage(title: String, body: String) -> String {
     </style>
     </head>
     <body>
-    \(body)
-    </body>
-    </html>
 
     """
 }

@@ -46,10 +46,24 @@ public enum ResultFiles {
 
     /// Writes `text` to `path` atomically, creating the folder when needed.
     public static func write(_ text: String, to path: String) throws(WriteError) {
-        try write(Data(text.utf8), to: path)
+        // A native string's UTF-8 is contiguous: written from its own buffer, not a copy.
+        var text = text
+        var failure: WriteError?
+        text.withUTF8 { bytes in
+            do throws(WriteError) { try write(UnsafeRawBufferPointer(bytes), to: path) } catch { failure = error }
+        }
+        if let failure { throw failure }
     }
 
     public static func write(_ data: Data, to path: String) throws(WriteError) {
+        var failure: WriteError?
+        data.withUnsafeBytes { bytes in
+            do throws(WriteError) { try write(bytes, to: path) } catch { failure = error }
+        }
+        if let failure { throw failure }
+    }
+
+    private static func write(_ bytes: UnsafeRawBufferPointer, to path: String) throws(WriteError) {
         let folder = (path as NSString).deletingLastPathComponent
         try makeFolder(folder)
         let temporary = temporaryPath(path)
@@ -57,7 +71,7 @@ public enum ResultFiles {
         // (Foundation's file writing adds an fsync per file, and createFile a
         // second temporary file and rename: writing a sweep's results cost as
         // much as training it, and parallel runs waited on each other's fsyncs.)
-        guard writeWhole(data, to: temporary) else {
+        guard writeWhole(bytes, to: temporary) else {
             let failure = reason(folder: folder)
             unlink(temporary)
             throw WriteError(path: path, reason: failure)
@@ -65,21 +79,19 @@ public enum ResultFiles {
         try commit(temporary, to: path)
     }
 
-    /// Writes all of `data` to a new (or truncated) file at `path`.
-    private static func writeWhole(_ data: Data, to path: String) -> Bool {
+    /// Writes all of `bytes` to a new (or truncated) file at `path`.
+    private static func writeWhole(_ bytes: UnsafeRawBufferPointer, to path: String) -> Bool {
         let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { return false }
-        let written = data.withUnsafeBytes { bytes -> Bool in
-            var offset = 0
-            while offset < bytes.count {
-                let count = Foundation.write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
-                if count < 0 {
-                    if errno == EINTR { continue }
-                    return false
-                }
-                offset += count
+        var written = true, offset = 0
+        while offset < bytes.count {
+            let count = Foundation.write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
+            if count < 0 {
+                if errno == EINTR { continue }
+                written = false
+                break
             }
-            return true
+            offset += count
         }
         let savedErrno = errno
         let closed = close(descriptor) == 0

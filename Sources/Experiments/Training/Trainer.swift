@@ -270,8 +270,8 @@ private struct Evaluator {
         self.data = data
         self.loss = loss
         unseen = [Int32](repeating: 0, count: network.layers.map(\.units).max() ?? 0)
-        training = data.trainingInputs.rows > 0 ? Workspace(network: network, batchSize: data.trainingInputs.rows, keepingReluPreactivations: false) : nil
-        validation = data.hasValidation ? Workspace(network: network, batchSize: data.validationInputs.rows, keepingReluPreactivations: false) : nil
+        training = data.trainingInputs.rows > 0 ? Workspace(network: network, batchSize: data.trainingInputs.rows, keepingReluPreactivations: false, forTraining: false) : nil
+        validation = data.hasValidation ? Workspace(network: network, batchSize: data.validationInputs.rows, keepingReluPreactivations: false, forTraining: false) : nil
     }
 
     /// Fills `record`'s losses, accuracies and unit states (its epoch, gradient
