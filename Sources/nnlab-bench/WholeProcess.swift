@@ -218,13 +218,14 @@ enum RecentDeletion {
 /// it is, or when either file is not there to compare).
 func learningRateDrift(workloads folder: String) -> String? {
     let copy = joinFilePath(folder, "learning-rate-sweep.json"), original = "experiments/learning-rate.json"
-    func settings(_ path: String) -> NSDictionary? {
+    /// The file's settings as canonical JSON (sorted keys), for comparing by bytes.
+    func settings(_ path: String) -> Data? {
         guard let data = FileManager.default.contents(atPath: path),
               var object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else { return nil }
         for key in ["name", "description", "$schema"] { object[key] = nil }
-        return object as NSDictionary
+        return try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
     }
-    guard let a = settings(copy), let b = settings(original), !a.isEqual(b) else { return nil }
+    guard let a = settings(copy), let b = settings(original), a != b else { return nil }
     return "note: \(copy) is no longer \(original)'s sweep (beyond name and description); bench/lr_sweep_torch.py follows the former"
 }
 

@@ -428,19 +428,29 @@ final class SVGChartTests: XCTestCase {
         XCTAssertEqual(SVG.f(1.005), "1", "2 decimals")
     }
 
-    /// The fast rounding of `SVG.number` gives printf's digits: the exact value
-    /// rounded to nearest, ties to even, whatever the magnitude.
+    /// The fast rounding of `SVG.number` and `SVG.f` gives printf's digits: the
+    /// exact value rounded to nearest, ties to even, whatever the magnitude.
     func testRoundedDigitsArePrintfs() {
         var generator = SystemRandomNumberGenerator()
         var values: [Double] = [0.125, 0.375, 2.5, 3.5, 9.9996, 9.99949999, 999.95, 0.00099995, 1e-300, .leastNonzeroMagnitude, 1.7e308, 1, 10, 1e22, 1e23, 123456.5]
-        for _ in 0 ..< 20_000 {
+        for _ in 0 ..< 6_000 {
             let exponent = Double.random(in: -30 ... 30, using: &generator)
             values.append(Foundation.pow(10, exponent) * Double.random(in: 1 ... 10, using: &generator))
             // Decimal-looking values, the ones near ties.
             values.append(Double(Int.random(in: 1 ... 99_999, using: &generator)) / [1, 10, 100, 1000, 10_000][Int.random(in: 0 ... 4, using: &generator)])
         }
+        // Exact ties and near-ties of two decimals: k/8, k/1000 (pixel coordinates).
+        for k in 0 ..< 2_000 { values += [Double(k) / 8, Double(k) / 1000, Double(k) * 0.005, Double(k) / 8 + 1e-12] }
         for value in values {
-            for digits in 1 ... 8 {
+            for scaled in [value, -value] {
+                var printf = String(format: "%.2f", scaled)
+                if printf.contains(".") {
+                    while printf.hasSuffix("0") { printf.removeLast() }
+                    if printf.hasSuffix(".") { printf.removeLast() }
+                }
+                XCTAssertEqual(SVG.f(scaled), printf == "-0" ? "0" : printf, "SVG.f(\(scaled))")
+            }
+            for digits in 1 ... 17 {
                 let printf = String(format: "%.\(digits - 1)e", value)
                 let e = printf.firstIndex(of: "e")!
                 let expected = (printf[..<e].filter { $0 != "." }, Int(printf[printf.index(after: e)...])!)
@@ -455,6 +465,32 @@ final class SVGChartTests: XCTestCase {
         XCTAssertEqual(SVG.escape("learning_rate=0.1, seed 2 · épsilon"), "learning_rate=0.1, seed 2 · épsilon")
         XCTAssertEqual(SVG.escape("a\u{FFFE}b\u{FFFF}c\u{FFFD}"), "a\u{FFFD}b\u{FFFD}c\u{FFFD}")
         XCTAssertEqual(SVG.escape("x\ty\n"), "x\ty\n")
+        // Byte by byte, as the definition (scalar by scalar) escapes, on random text.
+        func reference(_ text: String) -> String {
+            var out = ""
+            for scalar in text.unicodeScalars {
+                switch scalar {
+                case "&": out += "&amp;"
+                case "<": out += "&lt;"
+                case ">": out += "&gt;"
+                case "\"": out += "&quot;"
+                case "'": out += "&apos;"
+                case "\t", "\n", "\r": out.unicodeScalars.append(scalar)
+                default: out += scalar.value < 0x20 || scalar.value == 0xFFFE || scalar.value == 0xFFFF ? "\u{FFFD}" : String(scalar)
+                }
+            }
+            return out
+        }
+        let alphabet: [Unicode.Scalar] = ["a", "Z", "0", " ", "&", "<", ">", "\"", "'", "\t", "\n", "\r", "\u{1}", "\u{1F}", "·", "é",
+                                          "\u{FFFD}", "\u{FFFE}", "\u{FFFF}", "\u{EFBF}", "\u{F0BF}", "😀", "—"]
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0 ..< 2_000 {
+            var text = ""
+            for _ in 0 ..< Int.random(in: 0 ... 12, using: &generator) { text.unicodeScalars.append(alphabet.randomElement(using: &generator)!) }
+            XCTAssertEqual(SVG.escape(text), reference(text), "\(text.unicodeScalars.map { String($0.value, radix: 16) })")
+            XCTAssertEqual(text.trimmingNewlines, text.trimmingCharacters(in: .newlines))
+        }
+        XCTAssertEqual("\u{2028}\n x \u{85}\r\n".trimmingNewlines, " x ")
         XCTAssertEqual(SVG.hex(0, 127.6, 255.4), "#0080FF")
         XCTAssertEqual(SVG.hex(-3, 300, 10), "#00FF0A")
     }

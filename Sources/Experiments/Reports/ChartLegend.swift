@@ -71,7 +71,7 @@ struct Legend {
             }
             if entry.mark != .none {
                 out += SVG.marker(entry.mark, x + Legend.sample / 2, y, color: entry.color, size: entry.line ? 3.5 : 4.5, halo: false)
-                    .trimmingCharacters(in: .newlines)
+                    .trimmingNewlines
             }
             out += "<text x=\"\(SVG.f(x + Legend.sample + 6))\" y=\"\(SVG.f(y + 4))\">\(SVG.escape(entry.text))</text></g>\n"
         }

@@ -47,7 +47,7 @@ public struct ChartPanels: Sendable {
             panel.height = panelHeight
             let x = Double(index % columns) * panelWidth, y = top + Double(index / columns) * Double(panelHeight)
             var document = panel.svg()
-            if let start = document.range(of: "<svg ") {
+            if let start = document.firstRange(of: "<svg ") {
                 document.replaceSubrange(start, with: "<svg x=\"\(SVG.f(x))\" y=\"\(SVG.f(y))\" ")
             }
             out += document

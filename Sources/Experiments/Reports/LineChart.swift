@@ -222,7 +222,7 @@ public struct LineChart: Sendable {
                 let alone = line.joined && (i == 0 || pixels[i - 1] == nil) && (i == pixels.count - 1 || pixels[i + 1] == nil)
                 let mark = line.mark == .none && alone ? PointMark.dot : line.mark
                 let marker = SVG.marker(mark, px, py, color: style.color, size: alone && line.mark == .none ? 2.5 : 3.5)
-                allMarkers += marker.isEmpty ? "" : "<g data-s=\"\(group)\">" + marker.trimmingCharacters(in: .newlines) + "</g>\n"
+                allMarkers += marker.isEmpty ? "" : "<g data-s=\"\(group)\">" + marker.trimmingNewlines + "</g>\n"
             }
 
             let cap = max(10, min(LineChart.maxTooltips, LineChart.maxChartTooltips / max(series.count, 1)))
@@ -263,7 +263,7 @@ public struct LineChart: Sendable {
             }
             let group = mark.series.map { " data-s=\"\($0)\"" } ?? ""
             marks += "<g\(group)>" + SVG.marker(.cross, px, py, color: mark.resolvedColor, size: place.edge == .diverged ? 3.5 : 5,
-                                                halo: place.edge != .diverged).trimmingCharacters(in: .newlines) + "</g>\n"
+                                                halo: place.edge != .diverged).trimmingNewlines + "</g>\n"
             var text = mark.label
             switch place.edge {
             case .diverged: break

@@ -453,6 +453,17 @@ enum ReportCharts {
 }
 
 extension String {
+    /// The text without the newlines at either end (those of
+    /// `CharacterSet.newlines`: U+000A–U+000D, U+0085, U+2028, U+2029),
+    /// without a trip through NSString.
+    var trimmingNewlines: String {
+        let scalars = unicodeScalars
+        func isNewline(_ s: Unicode.Scalar) -> Bool { (0x0A ... 0x0D).contains(s.value) || s.value == 0x85 || s.value == 0x2028 || s.value == 0x2029 }
+        guard let first = scalars.firstIndex(where: { !isNewline($0) }), let last = scalars.lastIndex(where: { !isNewline($0) }) else { return "" }
+        if first == scalars.startIndex && last == scalars.index(before: scalars.endIndex) { return self }
+        return String(scalars[first ... last])
+    }
+
     /// The text with its first letter in upper case.
     var capitalizedFirst: String { prefix(1).uppercased() + dropFirst() }
 }

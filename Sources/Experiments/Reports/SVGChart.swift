@@ -422,13 +422,11 @@ enum SVG {
 
     /// A pixel coordinate with at most 2 decimals and no trailing zeros ("12.5", "-3", "0"):
     /// `%.2f` (the exact value rounded to the nearest hundredth, ties to even) trimmed.
-    /// The common case is integer arithmetic on round(100·value), exact wherever
-    /// 100·value is not within 10⁻⁷ of a tie (the product's rounding error is far
-    /// below that); ties and huge values go through `String(format:)`.
+    /// Integer arithmetic on the exactly rounded 100·|value| (`roundedProduct`);
+    /// huge values and NaN go through `String(format:)`.
     static func f(_ value: Double) -> String {
-        let scaled = value * 100
-        if abs(scaled) < 1e15, abs(abs(scaled - scaled.rounded(.down)) - 0.5) > 1e-7 {
-            let hundredths = Int(scaled.rounded())
+        if let magnitude = roundedProduct(abs(value), times: 100) {
+            let hundredths = value < 0 ? -magnitude : magnitude
             let whole = hundredths.magnitude / 100, fraction = hundredths.magnitude % 100
             let sign = hundredths < 0 ? "-" : ""
             if fraction == 0 { return hundredths == 0 ? "0" : sign + String(whole) }
@@ -472,20 +470,17 @@ enum SVG {
 
     /// |v| rounded to `digits` significant digits, as `%.(digits-1)e` rounds it
     /// (the exact value, ties to even): the digits and the decimal exponent.
-    /// Up to 7 digits the common case is integer arithmetic on
-    /// round(|v| · 10^(digits−1−e)), exact wherever that product is not
-    /// within 10⁻⁷ of a tie (its rounding error is below 10⁻⁹); ties, more
-    /// digits and extreme exponents go through `String(format:)`.
+    /// Up to 15 digits, integer arithmetic on |v| · 10^(digits−1−e) rounded
+    /// exactly (`roundedProduct`, `roundedQuotient`); more digits, subnormal
+    /// numbers and exponents beyond 10^±22 go through `String(format:)`.
     static func roundedDigits(_ magnitude: Double, _ digits: Int) -> (digits: String, exponent: Int)? {
-        if digits <= 7, magnitude.isNormal {
+        if digits <= 15, magnitude.isNormal {
             var exponent = Int(log10(magnitude).rounded(.down))
             for _ in 0 ..< 2 {
                 let shift = digits - 1 - exponent
-                guard abs(shift) <= 22 else { break }
-                let power = powersOfTen[abs(shift)]
-                let scaled = shift >= 0 ? magnitude * power : magnitude / power
-                guard abs(abs(scaled - scaled.rounded(.down)) - 0.5) > 1e-7 else { break }
-                let rounded = Int(scaled.rounded())
+                guard abs(shift) <= 22,
+                      let rounded = shift >= 0 ? roundedProduct(magnitude, times: powersOfTen[shift])
+                                               : roundedQuotient(magnitude, over: powersOfTen[-shift]) else { break }
                 if rounded >= integerPowersOfTen[digits] { exponent += 1; continue }
                 if rounded < integerPowersOfTen[digits - 1] { exponent -= 1; continue }
                 return (String(rounded), exponent)
@@ -499,7 +494,34 @@ enum SVG {
 
     /// 10⁰ … 10²², each exact in a Double.
     private static let powersOfTen: [Double] = (0 ... 22).map { k in (0 ..< k).reduce(1.0) { x, _ in x * 10 } }
-    private static let integerPowersOfTen: [Int] = (0 ... 8).map { k in (0 ..< k).reduce(1) { x, _ in x * 10 } }
+    private static let integerPowersOfTen: [Int] = (0 ... 16).map { k in (0 ..< k).reduce(1) { x, _ in x * 10 } }
+
+    /// The exact m · s (m ≥ 0, s an exact power of ten) rounded to the nearest
+    /// integer, ties to even, as printf rounds; nil from 2⁵² on (or NaN). The
+    /// product's rounding error e = m·s − fl(m·s) is exact by a fused
+    /// multiply-add; it can decide only a computed fraction of exactly ½, as
+    /// any other fraction is at least an ulp from ½ and |e| ≤ ½ ulp.
+    static func roundedProduct(_ m: Double, times s: Double) -> Int? {
+        let q = m * s
+        return nearest(q, above: (-q).addingProduct(m, s))
+    }
+
+    /// The exact m / d rounded as `roundedProduct` rounds; the quotient's
+    /// error has the sign of the exact remainder m − fl(m/d)·d.
+    static func roundedQuotient(_ m: Double, over d: Double) -> Int? {
+        let q = m / d
+        return nearest(q, above: m.addingProduct(-q, d))
+    }
+
+    /// q rounded to the nearest integer, a fraction of exactly ½ going up when
+    /// the exact value is above q (`error` > 0), down when below, to even when q is exact.
+    private static func nearest(_ q: Double, above error: Double) -> Int? {
+        guard q >= 0, q < 4_503_599_627_370_496 else { return nil }
+        let floor = q.rounded(.down), fraction = q - floor, whole = Int(floor)
+        if fraction != 0.5 { return fraction < 0.5 ? whole : whole + 1 }
+        if error != 0 { return error > 0 ? whole + 1 : whole }
+        return whole % 2 == 0 ? whole : whole + 1
+    }
 
     /// Text escaped for XML content and attribute values (&, <, >, ", '); characters
     /// XML 1.0 does not allow (control characters other than tab and newlines) become U+FFFD.
@@ -507,29 +529,37 @@ enum SVG {
         // Most text has nothing to escape: bytes below 0x20 (control characters,
         // tab and newlines included), & < > " ' and 0xEF (which starts U+FFFE
         // and U+FFFF) are the only ones that can need it.
-        if !text.utf8.contains(where: { $0 < 0x20 || $0 == 0xEF || $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 == 0x22 || $0 == 0x27 }) {
+        let utf8 = text.utf8
+        if !utf8.contains(where: { $0 < 0x20 || $0 == 0xEF || $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 == 0x22 || $0 == 0x27 }) {
             return text
         }
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&apos;"
-            case "\t", "\n", "\r": out.unicodeScalars.append(scalar)
-            default:
-                if scalar.value < 0x20 || scalar.value == 0xFFFE || scalar.value == 0xFFFF {
-                    out += "\u{FFFD}"
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
+        var out: [UInt8] = []
+        out.reserveCapacity(utf8.count + 16)
+        let bytes = Array(utf8)
+        var i = 0
+        while i < bytes.count {
+            let byte = bytes[i]
+            switch byte {
+            case 0x26: out += Array("&amp;".utf8)
+            case 0x3C: out += Array("&lt;".utf8)
+            case 0x3E: out += Array("&gt;".utf8)
+            case 0x22: out += Array("&quot;".utf8)
+            case 0x27: out += Array("&apos;".utf8)
+            case 0x09, 0x0A, 0x0D: out.append(byte)
+            case 0 ..< 0x20: out += replacement
+            case 0xEF where i + 2 < bytes.count && bytes[i + 1] == 0xBF && (bytes[i + 2] == 0xBE || bytes[i + 2] == 0xBF):
+                // U+FFFE or U+FFFF.
+                out += replacement
+                i += 2
+            default: out.append(byte)
             }
+            i += 1
         }
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
+
+    /// U+FFFD in UTF-8: what `escape` puts for a character XML 1.0 does not allow.
+    private static let replacement: [UInt8] = [0xEF, 0xBF, 0xBD]
 
     /// An estimate of the width of `text` in Helvetica at `fontSize`, from
     /// per-character widths (em fractions); generous rather than tight.
