@@ -9,10 +9,17 @@ extension ReportCharts {
     static func unitStates(_ c: Context) -> ReportChart? {
         let layers = c.results.curves.values.compactMap { $0.first.map { max($0.deadFractions.count, $0.saturatedFractions.count) } }.max() ?? 0
         func layer(_ l: Int) -> String { "layer \(l + 1)\(l == layers - 1 ? " (output)" : "")" }
-        let quantities: [(name: String, layer: Int, value: (EpochRecord) -> Double?)] = [
-            (0 ..< layers).map { l in ("dead units, \(layer(l))", l, { (r: EpochRecord) in r.deadFractions.indices.contains(l) ? r.deadFractions[l] : nil }) },
-            (0 ..< layers).map { l in ("saturated units, \(layer(l))", l, { (r: EpochRecord) in r.saturatedFractions.indices.contains(l) ? r.saturatedFractions[l] : nil }) },
-        ].joined().filter { quantity in c.results.curves.values.contains { $0.contains { quantity.value($0) != nil } } }
+        // A quantity's value in record r of a curve, read in place: a copy of
+        // each record would retain its three arrays (a sweep has runs × epochs of them).
+        func value(_ quantity: (name: String, layer: Int, dead: Bool), _ records: [EpochRecord], _ r: Int) -> Double? {
+            let l = quantity.layer
+            if quantity.dead { return records[r].deadFractions.indices.contains(l) ? records[r].deadFractions[l] : nil }
+            return records[r].saturatedFractions.indices.contains(l) ? records[r].saturatedFractions[l] : nil
+        }
+        let quantities: [(name: String, layer: Int, dead: Bool)] = [
+            (0 ..< layers).map { l in ("dead units, \(layer(l))", l, true) },
+            (0 ..< layers).map { l in ("saturated units, \(layer(l))", l, false) },
+        ].joined().filter { quantity in c.results.curves.values.contains { records in records.indices.contains { value(quantity, records, $0) != nil } } }
         guard !quantities.isEmpty else { return nil }
 
         let all = Array(c.points.indices)
@@ -30,8 +37,9 @@ extension ReportCharts {
                 // The seeds' values by epoch, then their mean.
                 var byEpoch: [Int: [Double]] = [:]
                 for run in c.keptRuns(c.points[item]) {
-                    for record in c.results.curves[run.run] ?? [] {
-                        if let value = quantity.value(record), value.isFinite { byEpoch[record.epoch, default: []].append(value) }
+                    let records = c.results.curves[run.run] ?? []
+                    for r in records.indices {
+                        if let value = value(quantity, records, r), value.isFinite { byEpoch[records[r].epoch, default: []].append(value) }
                     }
                 }
                 guard !byEpoch.isEmpty else { continue }
