@@ -240,7 +240,7 @@ private func checkMemory(_ model: ModelConfig, node: JSONNode, shape: DataShape,
     }
     let bytes = 8 * (4 * parameters + 3 * units * samples + Double(shape.features) * samples)
     let runs = Double(sink.runsAtOnce)
-    let memory = availableMemory()
+    let memory = memoryOfThisProcess
     guard bytes * runs > memory.bytes else { return true }
 
     // The key that makes it large: the samples when there are more of them than
@@ -267,6 +267,10 @@ private func checkMemory(_ model: ModelConfig, node: JSONNode, shape: DataShape,
     sink.error(at: location, path, "\(perRun)\(total), more than \(memory.name)")
     return false
 }
+
+/// `availableMemory()`, read once per process: validation checks every model
+/// it reads, and a report reads a model for each snapshot of each pictured run.
+let memoryOfThisProcess = availableMemory()
 
 /// The memory runs may use, with the words naming where the figure comes from:
 /// the machine's physical memory, or a smaller cgroup limit (v2
