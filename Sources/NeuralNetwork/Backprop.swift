@@ -110,6 +110,7 @@ extension Network {
         let last = layers.count - 1
         precondition(y.rows == workspace.batchSize && y.columns == outputs,
                      "backward needs targets of \(workspace.batchSize)×\(outputs), got \(y.rows)×\(y.columns)")
+        precondition(workspace.gradients.count == layers.count, "backpropagate needs a workspace made for training (forTraining: true)")
         loss.outputDelta(logits: workspace.z[last], output: workspace.a[last], targets: y,
                          activation: layers[last].activation, into: &workspace.delta[last])
         let perSample = 1 / Double(workspace.batchSize)

@@ -80,12 +80,13 @@ struct BoundaryFrames {
         let rows = (run.snapshots.count + perRow - 1) / perRow
         let width = gap + Double(perRow) * (side + gap), height = 40 + Double(rows) * (side + 26)
         var out = SVG.header(width: max(width, 300), height: height)
+        out.reserveCapacity(16_384 * (run.snapshots.count + 1))
         out += SVG.chartTitle("\(run.name), seed \(run.seed): decision boundary by epoch", width: max(width, 300))
         let dots = BoundaryFrames.sample(run.plane.training, max: 150)
         for (k, snapshot) in run.snapshots.enumerated() {
             let left = gap + Double(k % perRow) * (side + gap), top = 40 + Double(k / perRow) * (side + 26) + 16
             out += "<text x=\"\(SVG.f(left + side / 2))\" y=\"\(SVG.f(top - 4))\" text-anchor=\"middle\" font-size=\"11\" fill=\"#222222\">epoch \(snapshot.epoch)</text>\n"
-            out += frame(run, snapshot, left: left, top: top, side: side, cells: BoundaryFrames.stripCells, dots: dots, radius: 1.6)
+            appendFrame(run, snapshot, left: left, top: top, side: side, cells: BoundaryFrames.stripCells, dots: dots, radius: 1.6, to: &out)
         }
         return ReportChart(file: "frames-\(run.point + 1).svg", heading: run.name, caption: "", svg: out + "</svg>\n")
     }
@@ -115,44 +116,57 @@ struct BoundaryFrames {
     private static func page(_ run: Run) -> String {
         let side = 300.0, top = 44.0, left = 10.0
         var out = SVG.header(width: side + 2 * left, height: top + side + 10).replacingOccurrences(of: "<svg ", with: "<svg class=\"nnlab-run\" ")
+        out.reserveCapacity(16_384 * (run.snapshots.count + 1))
         out += SVG.chartTitle("\(run.name), seed \(run.seed)", width: side + 2 * left)
         let last = run.snapshots.count - 1
         out += "<text class=\"nnlab-epoch\" x=\"\(SVG.f(left + side / 2))\" y=\"40\" text-anchor=\"middle\" font-size=\"12\" fill=\"#555555\">epoch \(run.snapshots[last].epoch)</text>\n"
         for (k, snapshot) in run.snapshots.enumerated() {
             out += "<g data-epoch=\"\(snapshot.epoch)\" visibility=\"\(k == last ? "visible" : "hidden")\">\n"
-            out += frame(run, snapshot, left: left, top: top, side: side, cells: BoundaryFrames.pageCells, dots: [], radius: 0)
+            appendFrame(run, snapshot, left: left, top: top, side: side, cells: BoundaryFrames.pageCells, dots: [], radius: 0, to: &out)
             out += "</g>\n"
         }
-        out += dotsMarkup(run, BoundaryFrames.sample(run.plane.training, max: 600), left: left, top: top, side: side, radius: 2.6)
+        appendDots(run, BoundaryFrames.sample(run.plane.training, max: 600), left: left, top: top, side: side, radius: 2.6, to: &out)
         return out + "</svg>"
     }
 
     // MARK: Drawing
 
-    /// One frame: the boundary's shading in a square, its outline, and `dots` on top.
-    private static func frame(_ run: Run, _ snapshot: NetworkSnapshot, left: Double, top: Double, side: Double, cells: Int,
-                       dots: [(x: Double, y: Double, label: Int)], radius: Double) -> String {
+    /// One frame, appended to `out` (a strip or page holds many): the
+    /// boundary's shading in a square, its outline, and `dots` on top.
+    private static func appendFrame(_ run: Run, _ snapshot: NetworkSnapshot, left: Double, top: Double, side: Double, cells: Int,
+                                    dots: [(x: Double, y: Double, label: Int)], radius: Double, to out: inout String) {
         let shades = Heatmap(title: "", x: Axis(title: ""), y: Axis(title: ""), values: [], classes: run.plane.classes)
         // 32 steps for two classes (the boundary chart has 64), so that runs of a colour are longer.
         let values = run.plane.shading(snapshot.network, size: cells).map { row in
             row.map { run.plane.classes <= 2 ? ($0 * 32).rounded() / 32 : $0 }
         }
-        var out = "<g shape-rendering=\"crispEdges\">\n" + ShadedGrid.svg(values, left: left, top: top, width: side, height: side, color: shades.color) + "\n</g>\n"
+        out += "<g shape-rendering=\"crispEdges\">\n"
+        out += ShadedGrid.svg(values, left: left, top: top, width: side, height: side, color: shades.color)
+        out += "\n</g>\n"
         out += "<rect x=\"\(SVG.f(left))\" y=\"\(SVG.f(top))\" width=\"\(SVG.f(side))\" height=\"\(SVG.f(side))\" fill=\"none\" stroke=\"#888888\" stroke-width=\"0.8\"/>\n"
-        return out + dotsMarkup(run, dots, left: left, top: top, side: side, radius: radius)
+        appendDots(run, dots, left: left, top: top, side: side, radius: radius, to: &out)
     }
 
-    private static func dotsMarkup(_ run: Run, _ dots: [(x: Double, y: Double, label: Int)], left: Double, top: Double, side: Double,
-                            radius: Double) -> String {
-        guard !dots.isEmpty else { return "" }
+    private static func appendDots(_ run: Run, _ dots: [(x: Double, y: Double, label: Int)], left: Double, top: Double, side: Double,
+                                   radius: Double, to out: inout String) {
+        guard !dots.isEmpty else { return }
         let x = run.plane.xRange, y = run.plane.yRange
-        var out = "<g stroke=\"#1A1A1A\" stroke-width=\"\(SVG.f(radius / 4))\">\n"
+        let r = SVG.f(radius)
+        out += "<g stroke=\"#1A1A1A\" stroke-width=\"\(SVG.f(radius / 4))\">\n"
         for dot in dots where x.contains(dot.x) && y.contains(dot.y) {
             let px = left + (dot.x - x.lowerBound) / (x.upperBound - x.lowerBound) * side
             let py = top + side - (dot.y - y.lowerBound) / (y.upperBound - y.lowerBound) * side
-            out += "<circle cx=\"\(SVG.f(px))\" cy=\"\(SVG.f(py))\" r=\"\(SVG.f(radius))\" fill=\"\(SVG.palette[dot.label % SVG.palette.count])\"/>"
+            out += "<circle cx=\""
+            out += SVG.f(px)
+            out += "\" cy=\""
+            out += SVG.f(py)
+            out += "\" r=\""
+            out += r
+            out += "\" fill=\""
+            out += SVG.palette[dot.label % SVG.palette.count]
+            out += "\"/>"
         }
-        return out + "\n</g>\n"
+        out += "\n</g>\n"
     }
 
     /// At most `max` of the points, evenly spaced in their order (deterministic).

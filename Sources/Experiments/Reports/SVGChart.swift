@@ -425,12 +425,33 @@ enum SVG {
     /// Integer arithmetic on the exactly rounded 100·|value| (`roundedProduct`);
     /// huge values and NaN go through `String(format:)`.
     static func f(_ value: Double) -> String {
-        if let magnitude = roundedProduct(abs(value), times: 100) {
-            let hundredths = value < 0 ? -magnitude : magnitude
-            let whole = hundredths.magnitude / 100, fraction = hundredths.magnitude % 100
-            let sign = hundredths < 0 ? "-" : ""
-            if fraction == 0 { return hundredths == 0 ? "0" : sign + String(whole) }
-            return sign + String(whole) + (fraction % 10 == 0 ? "." + String(fraction / 10) : (fraction < 10 ? ".0" : ".") + String(fraction))
+        if let hundredths = roundedProduct(abs(value), times: 100) {
+            // The digits written straight into the string's storage (a short
+            // string lives inline, so most coordinates allocate nothing).
+            let negative = value < 0 && hundredths != 0
+            return String(unsafeUninitializedCapacity: 24) { buffer in
+                var digits = 0, rest = hundredths
+                repeat { digits += 1; rest /= 10 } while rest > 0
+                let fraction = hundredths % 100
+                // Trailing zeros of the fraction are dropped, and the point with them.
+                let kept = fraction == 0 ? 0 : (fraction % 10 == 0 ? 1 : 2)
+                let wholeDigits = max(1, digits - 2)
+                var count = negative ? 1 : 0
+                if negative { buffer[0] = UInt8(ascii: "-") }
+                var whole = hundredths / 100
+                for k in stride(from: wholeDigits - 1, through: 0, by: -1) {
+                    buffer[count + k] = UInt8(ascii: "0") + UInt8(whole % 10)
+                    whole /= 10
+                }
+                count += wholeDigits
+                if kept > 0 {
+                    buffer[count] = UInt8(ascii: ".")
+                    buffer[count + 1] = UInt8(ascii: "0") + UInt8(fraction / 10)
+                    if kept == 2 { buffer[count + 2] = UInt8(ascii: "0") + UInt8(fraction % 10) }
+                    count += 1 + kept
+                }
+                return count
+            }
         }
         var text = String(format: "%.2f", value)
         if text.contains(".") {
