@@ -62,7 +62,7 @@ func abbreviated(_ items: [String]) -> String {
     items.count <= 6 ? items.joined(separator: ", ") : (items.prefix(4) + ["…", items[items.count - 1]]).joined(separator: ", ")
 }
 
-/// "1 run", "3 runs".
+/// "1 run", "3 runs", "10,000 runs".
 func count(_ n: Int, _ noun: String) -> String {
-    "\(n) \(noun)\(n == 1 ? "" : "s")"
+    "\(ReportNumber.grouped(n)) \(noun)\(n == 1 ? "" : "s")"
 }

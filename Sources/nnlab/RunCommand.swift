@@ -91,13 +91,13 @@ func runRun(_ arguments: ParsedArguments) -> ExitStatus {
     if outcome.interrupted {
         let folders = outcome.folders.map { $0.path + "/" }.joined(separator: ", ")
         let partial = folders.isEmpty ? "" : "; partial results published in \(folders)"
-        printError("\(interrupt.verb): \(outcome.resumed + outcome.trained) of \(count(outcome.total, "run")) finished and kept\(partial); \(resumeHint(arguments))\n")
+        printError("\(interrupt.verb): \(ReportNumber.grouped(outcome.resumed + outcome.trained)) of \(count(outcome.total, "run")) finished and kept\(partial); \(resumeHint(arguments))\n")
         return interrupt.status
     }
     if !quiet && !outcome.folders.isEmpty {
-        var parts = ["\(outcome.trained) trained"]
-        if outcome.resumed > 0 { parts.append("\(outcome.resumed) already done") }
-        if outcome.diverged > 0 { parts.append("\(outcome.diverged) diverged") }
+        var parts = ["\(ReportNumber.grouped(outcome.trained)) trained"]
+        if outcome.resumed > 0 { parts.append("\(ReportNumber.grouped(outcome.resumed)) already done") }
+        if outcome.diverged > 0 { parts.append("\(ReportNumber.grouped(outcome.diverged)) diverged") }
         print("\(count(outcome.total, "run")) (\(parts.joined(separator: ", "))) in \(clock(progress.elapsed)); results in \(outcome.folders.map { $0.path + "/" }.joined(separator: ", "))")
         print("reports: \(ResultsTree(root: output).index)" + (published.count == 1 ? " and \(published[0].folder.reportHTML)" : ""))
         if outcome.staleRuns > 0 {
@@ -112,13 +112,13 @@ func finishShard(_ shard: Shard, _ outcome: RunnerOutcome, arguments: ParsedArgu
                  quiet: Bool, elapsed: Double) -> ExitStatus {
     let merge = "nnlab merge " + outcome.folders.map { shellQuoted($0.path) }.joined(separator: " ")
     if outcome.interrupted {
-        printError("\(interrupt.verb): \(shard): \(outcome.resumed + outcome.trained) of its \(count(outcome.total, "run")) finished and kept; \(resumeHint(arguments))\n")
+        printError("\(interrupt.verb): \(shard): \(ReportNumber.grouped(outcome.resumed + outcome.trained)) of its \(count(outcome.total, "run")) finished and kept; \(resumeHint(arguments))\n")
         return interrupt.status
     }
     if !quiet {
-        var parts = ["\(outcome.trained) trained"]
-        if outcome.resumed > 0 { parts.append("\(outcome.resumed) already done") }
-        if outcome.diverged > 0 { parts.append("\(outcome.diverged) diverged") }
+        var parts = ["\(ReportNumber.grouped(outcome.trained)) trained"]
+        if outcome.resumed > 0 { parts.append("\(ReportNumber.grouped(outcome.resumed)) already done") }
+        if outcome.diverged > 0 { parts.append("\(ReportNumber.grouped(outcome.diverged)) diverged") }
         print("\(shard): \(count(outcome.total, "run")) (\(parts.joined(separator: ", "))) in \(clock(elapsed)); when every shard is done: \(merge)")
     }
     return .success

@@ -151,9 +151,9 @@ final class ReportScaleTests: XCTestCase {
         XCTAssertEqual(ManyGridPoints.percentile(values, 0.5), 2.5)
         XCTAssertEqual(ManyGridPoints.percentile(values, 0.9), 3.7, accuracy: 1e-12)
         XCTAssertEqual(ManyGridPoints.percentile([5], 0.1), 5)
-        XCTAssertEqual(ManyGridPoints.grouped(2500), "2,500")
-        XCTAssertEqual(ManyGridPoints.grouped(1_000_000), "1,000,000")
-        XCTAssertEqual(ManyGridPoints.grouped(999), "999")
+        XCTAssertEqual(ReportNumber.grouped(2500), "2,500")
+        XCTAssertEqual(ReportNumber.grouped(1_000_000), "1,000,000")
+        XCTAssertEqual(ReportNumber.grouped(999), "999")
     }
 
     /// 2,500 grid points × 4 seeds: report.html stays well under 4 MB, the
@@ -168,6 +168,7 @@ final class ReportScaleTests: XCTestCase {
                                                    diverges: { labels, seed in labels[0] == rates.last && seed == 0 })
         XCTAssertEqual(results.runs.count, 10_000)
         let report = Report(results)
+        XCTAssert(report.summaryLine.hasPrefix("10,000 runs; best "), report.summaryLine)
         let html = report.html()
         XCTAssertLessThan(html.utf8.count, 1_500_000, "report.html of 10,000 runs")
         XCTAssert(html.contains("… 2,470 more grid points: every one is in summary.csv"))

@@ -99,6 +99,17 @@ public struct GridPoint: Sendable {
 /// noise, plain decimals for 0.001 ≤ |x| < 100000 and `1.23e-5` otherwise
 /// (files keep every digit).
 public enum ReportNumber {
+    /// A count with its thousands separated by commas: "2,500".
+    public static func grouped(_ count: Int) -> String {
+        let digits = String(count.magnitude)
+        var out = ""
+        for (index, digit) in digits.enumerated() {
+            if index > 0, (digits.count - index) % 3 == 0 { out.append(",") }
+            out.append(digit)
+        }
+        return (count < 0 ? "-" : "") + out
+    }
+
     public static func text(_ x: Double) -> String {
         if x.isNaN { return "nan" }
         if x.isInfinite { return x < 0 ? "−∞" : "∞" }

@@ -54,12 +54,12 @@ public enum IndexPage {
         let cells = [
             "<td><a href=\"\(link)\">\(escapeHTML(results.name))</a></td>",
             "<td class=\"q\">\(escapeHTML(results.description.map(firstSentence) ?? ""))</td>",
-            "<td class=\"n\">\(results.runs.count)</td>",
+            "<td class=\"n\">\(ReportNumber.grouped(results.runs.count))</td>",
             "<td>\(escapeHTML(bestName))</td>",
             "<td>\(escapeHTML(metric))</td>",
             "<td class=\"n\">\(accuracy)</td>",
-            "<td class=\"n\">\(diverged == 0 ? "" : String(diverged))</td>",
-            "<td class=\"n\">\(missing == 0 ? "" : "partial: \(results.runs.count) of \(results.plannedRuns) runs finished")</td>",
+            "<td class=\"n\">\(diverged == 0 ? "" : ReportNumber.grouped(diverged))</td>",
+            "<td class=\"n\">\(missing == 0 ? "" : "partial: \(ReportNumber.grouped(results.runs.count)) of \(ReportNumber.grouped(results.plannedRuns)) runs finished")</td>",
             "<td>\(shown.map { sparkline(report.points[$0], results: results) } ?? "")</td>",
         ]
         return "<tr>" + cells.joined() + "</tr>"

@@ -84,7 +84,7 @@ enum ManyGridPoints {
     /// The legend entries of `spread`.
     static func spreadLegend(_ count: Int, what: String) -> [LegendItem] {
         // The bands' colours as drawn: one or two layers of `bandColor` at opacity 0.16 over white.
-        [LegendItem(text: "median of the \(grouped(count)) \(what)", color: bandColor),
+        [LegendItem(text: "median of the \(ReportNumber.grouped(count)) \(what)", color: bandColor),
          LegendItem(text: "band: their 25th–75th percentile", color: "#CECECE"),
          LegendItem(text: "light band: 10th–90th", color: "#E5E5E5")]
     }
@@ -101,7 +101,7 @@ enum ManyGridPoints {
         return byEpoch.keys.sorted().map { epoch in
             let entry = byEpoch[epoch]!
             let label = entry.count == 1 ? "\(entry.first) · diverged at epoch \(epoch)"
-                : "\(grouped(entry.count)) runs diverged at epoch \(epoch), the first: \(entry.first)"
+                : "\(ReportNumber.grouped(entry.count)) runs diverged at epoch \(epoch), the first: \(entry.first)"
             return MarkedPoint(x: Double(epoch), y: nil, label: label, color: "#555555")
         }
     }
@@ -135,7 +135,7 @@ enum ManyGridPoints {
                               legendItems: legend, columns: 2, panelHeight: 380).svg()
         }
         let by = c.ranking.metric.map { "by mean \(Report.metricText($0))" } ?? "by mean final \(c.usesValidation ? "validation" : "training") loss"
-        let note = " \(grouped(c.points.count)) grid points are more than a chart can tell apart: drawn are the best, the median and the worst (\(by)) and, at each epoch, the median and the spread of all grid points' mean curves. Every run's curve is in its curve.csv."
+        let note = " \(ReportNumber.grouped(c.points.count)) grid points are more than a chart can tell apart: drawn are the best, the median and the worst (\(by)) and, at each epoch, the median and the spread of all grid points' mean curves. Every run's curve is in its curve.csv."
         return ReportChart(file: file, heading: heading, caption: caption + note, svg: svg)
     }
 
@@ -159,7 +159,7 @@ enum ManyGridPoints {
                               y: Axis(title: "mean ‖∂C/∂W‖ over the epoch's steps (log scale)", scale: .log, name: "‖∂C/∂W‖"),
                               series: series, legendItems: spreadLegend(items.count, what: what))
         return ReportChart(file: "gradient-norms.svg", heading: "Gradient norms by layer",
-                           caption: "‖∂C/∂Wˡ‖ averaged over the last epoch's steps and the seeds that did not diverge; layer 1 is nearest the input. Vanishing gradients show as a fall towards layer 1. Drawn are the best, the median and the worst of the \(grouped(items.count)) grid points and, per layer, the median and the spread of all of them.",
+                           caption: "‖∂C/∂Wˡ‖ averaged over the last epoch's steps and the seeds that did not diverge; layer 1 is nearest the input. Vanishing gradients show as a fall towards layer 1. Drawn are the best, the median and the worst of the \(ReportNumber.grouped(items.count)) grid points and, per layer, the median and the spread of all of them.",
                            svg: chart.svg())
     }
 
@@ -183,7 +183,7 @@ enum ManyGridPoints {
         let merged = byX.keys.sorted().map { x -> MarkedPoint in
             let marks = byX[x]!
             guard marks.count > 1 else { return MarkedPoint(x: x, y: marks[0].y, label: marks[0].label, color: "#555555") }
-            return MarkedPoint(x: x, y: marks[0].y, label: "\(grouped(marks.count)) runs diverged at \(SVG.named(xName, x)), the first: \(marks[0].label)",
+            return MarkedPoint(x: x, y: marks[0].y, label: "\(ReportNumber.grouped(marks.count)) runs diverged at \(SVG.named(xName, x)), the first: \(marks[0].label)",
                                color: "#555555")
         }
         return (series, merged, spreadLegend(lines.count, what: what))
@@ -197,14 +197,4 @@ enum ManyGridPoints {
 }
 
 extension ManyGridPoints {
-    /// A count with its thousands separated by commas: "2,500".
-    static func grouped(_ count: Int) -> String {
-        let digits = String(count.magnitude)
-        var out = ""
-        for (index, digit) in digits.enumerated() {
-            if index > 0, (digits.count - index) % 3 == 0 { out.append(",") }
-            out.append(digit)
-        }
-        return (count < 0 ? "-" : "") + out
-    }
 }

@@ -74,7 +74,7 @@ public struct Report: Sendable {
     /// One line for the index: runs, the best grid point and its rank metric, diverged runs.
     public var summaryLine: String {
         let diverged = results.runs.filter { $0.status == .diverged }.count
-        var parts = ["\(results.runs.count) run\(results.runs.count == 1 ? "" : "s")"]
+        var parts = ["\(ReportNumber.grouped(results.runs.count)) run\(results.runs.count == 1 ? "" : "s")"]
         if let best, let metric = ranking.metric, let value = points[best].statistic(metric) {
             parts.append("best \(points[best].name) (\(Report.metricText(metric)) \(ReportNumber.text(value.mean)))")
         } else if points.count == 1, let point = points.first {
@@ -85,8 +85,10 @@ public struct Report: Sendable {
         } else if points.count > 1, ranking.metric == nil {
             parts.append("not ranked")
         }
-        if diverged > 0 { parts.append("\(diverged) diverged") }
-        if results.isPartial { parts.append("partial: \(results.runs.count) of \(results.plannedRuns) runs finished") }
+        if diverged > 0 { parts.append("\(ReportNumber.grouped(diverged)) diverged") }
+        if results.isPartial {
+            parts.append("partial: \(ReportNumber.grouped(results.runs.count)) of \(ReportNumber.grouped(results.plannedRuns)) runs finished")
+        }
         return parts.joined(separator: "; ")
     }
 
@@ -94,7 +96,7 @@ public struct Report: Sendable {
     /// finished and which grid points are incomplete (at most 20 named).
     var partialNote: String? {
         guard results.isPartial else { return nil }
-        var text = "Partial report: \(results.runs.count) of \(results.plannedRuns) runs are finished."
+        var text = "Partial report: \(ReportNumber.grouped(results.runs.count)) of \(ReportNumber.grouped(results.plannedRuns)) runs are finished."
         let incomplete = results.incompletePoints
         if !results.sweepPaths.isEmpty || results.seedsPerPoint > 1 {
             let shown = incomplete.prefix(20).map { point -> String in
@@ -132,7 +134,7 @@ public struct Report: Sendable {
     private var gapText: String? {
         let (items, gap) = tableItems
         guard gap != nil else { return nil }
-        return "… \(ManyGridPoints.grouped(points.count - items.count)) more grid points: every one is in summary.csv"
+        return "… \(ReportNumber.grouped(points.count - items.count)) more grid points: every one is in summary.csv"
     }
 
     /// The table's header and rows as plain cells, with the grid point of each row.
@@ -171,7 +173,7 @@ public struct Report: Sendable {
         if points.count > 1, let why = ranking.note { note += " " + why }
         if let gap = tableItems.gapAfter {
             let by = ranking.metric.map { Report.metricText($0) } ?? (hasValidation ? "final validation loss" : "final training loss")
-            note += " \(ManyGridPoints.grouped(points.count)) grid points: the table lists the \(gap) best and the \(tableItems.items.count - gap) worst by mean \(by), best first; summary.csv has every run (\(ManyGridPoints.grouped(results.runs.count)) rows)."
+            note += " \(ReportNumber.grouped(points.count)) grid points: the table lists the \(gap) best and the \(tableItems.items.count - gap) worst by mean \(by), best first; summary.csv has every run (\(ReportNumber.grouped(results.runs.count)) rows)."
         }
         return note
     }

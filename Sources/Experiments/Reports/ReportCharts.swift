@@ -281,7 +281,7 @@ enum ReportCharts {
         if ManyGridPoints.applies(c.points.count), keys.count > SeriesColors.maxLegend {
             (series, marked, legend) = ManyGridPoints.summarized(series, names: names, order: groupOrder, marked: marked, xName: "learning rate")
             scale = nil
-            note = " One line per value of the other axes: \(ManyGridPoints.grouped(keys.count)) lines; drawn are the best, the median and the worst and, at each learning rate, the median and the spread of all of them."
+            note = " One line per value of the other axes: \(ReportNumber.grouped(keys.count)) lines; drawn are the best, the median and the worst and, at each learning rate, the median and the spread of all of them."
         }
         let chart = LineChart(title: "Final \(which) loss against learning rate",
                               x: Axis(title: "learning rate (log scale)", scale: .log, name: "learning rate"),

@@ -72,7 +72,7 @@ extension ReportCharts {
             } + colors.extraLegend : []
         let svg = ChartPanels(title: "Dead and saturated units by epoch", panels: panels, legendItems: legend,
                               colorScale: many ? nil : colors.colorScale, columns: min(3, panels.count)).svg()
-        let note = many ? " \(ManyGridPoints.grouped(c.points.count)) grid points are more than a chart can tell apart: drawn are the best, the median and the worst and, at each epoch, the median and the spread of all grid points' means." : ""
+        let note = many ? " \(ReportNumber.grouped(c.points.count)) grid points are more than a chart can tell apart: drawn are the best, the median and the worst and, at each epoch, the median and the spread of all grid points' means." : ""
         return ReportChart(file: "unit-states.svg", heading: "Dead and saturated units",
                            caption: "Per layer l, on the full training set after each epoch (epoch 0: the initial weights), mean over the seeds that did not diverge. Dead (relu layers): the fraction of the layer's units whose f′(z) is 0 on every training sample, so that no sample passes them a gradient. Saturated (sigmoid and tanh layers): the fraction of (sample, unit) pairs whose f′(z) is below 1% of f′'s maximum (σ′ < 0.0025, tanh′ < 0.01). Only layers where a run defines them are drawn." + note,
                            svg: svg)
