@@ -95,16 +95,21 @@ func runRun(_ arguments: ParsedArguments) -> ExitStatus {
         return interrupt.status
     }
     if !quiet && !outcome.folders.isEmpty {
-        var parts = ["\(ReportNumber.grouped(outcome.trained)) trained"]
-        if outcome.resumed > 0 { parts.append("\(ReportNumber.grouped(outcome.resumed)) already done") }
-        if outcome.diverged > 0 { parts.append("\(ReportNumber.grouped(outcome.diverged)) diverged") }
-        print("\(count(outcome.total, "run")) (\(parts.joined(separator: ", "))) in \(clock(progress.elapsed)); results in \(outcome.folders.map { $0.path + "/" }.joined(separator: ", "))")
+        print("\(count(outcome.total, "run")) (\(tally(outcome))) in \(clock(progress.elapsed)); results in \(outcome.folders.map { $0.path + "/" }.joined(separator: ", "))")
         print("reports: \(ResultsTree(root: output).index)" + (published.count == 1 ? " and \(published[0].folder.reportHTML)" : ""))
         if outcome.staleRuns > 0 {
             print("note: \(count(outcome.staleRuns, "run folder")) no longer in the experiments \(outcome.staleRuns == 1 ? "was" : "were") left in runs/ and not summarized")
         }
     }
     return .success
+}
+
+/// What a finished `run` did: "27 trained, 10 diverged", "0 trained, 12 already done".
+func tally(_ outcome: RunnerOutcome) -> String {
+    var parts = ["\(ReportNumber.grouped(outcome.trained)) trained"]
+    if outcome.resumed > 0 { parts.append("\(ReportNumber.grouped(outcome.resumed)) already done") }
+    if outcome.diverged > 0 { parts.append("\(ReportNumber.grouped(outcome.diverged)) diverged") }
+    return parts.joined(separator: ", ")
 }
 
 /// The end of a shard's run: its own runs are on disk and its record written; nothing is published.
@@ -116,10 +121,7 @@ func finishShard(_ shard: Shard, _ outcome: RunnerOutcome, arguments: ParsedArgu
         return interrupt.status
     }
     if !quiet {
-        var parts = ["\(ReportNumber.grouped(outcome.trained)) trained"]
-        if outcome.resumed > 0 { parts.append("\(ReportNumber.grouped(outcome.resumed)) already done") }
-        if outcome.diverged > 0 { parts.append("\(ReportNumber.grouped(outcome.diverged)) diverged") }
-        print("\(shard): \(count(outcome.total, "run")) (\(parts.joined(separator: ", "))) in \(clock(elapsed)); when every shard is done: \(merge)")
+        print("\(shard): \(count(outcome.total, "run")) (\(tally(outcome))) in \(clock(elapsed)); when every shard is done: \(merge)")
     }
     return .success
 }

@@ -69,11 +69,6 @@ struct BoundaryFrames {
 
     // MARK: report.md
 
-    /// The strips' files and headings, for report.md's links (without drawing them).
-    var stripFiles: [(file: String, heading: String)] {
-        runs.filter { !$0.snapshots.isEmpty }.map { ("frames-\($0.point + 1).svg", $0.name) }
-    }
-
     /// A run's strip: small frames in rows of 6, each titled by its epoch.
     static func strip(_ run: Run) -> ReportChart {
         let side = 120.0, gap = 12.0, perRow = min(6, run.snapshots.count)

@@ -195,6 +195,3 @@ enum ManyGridPoints {
         return (Array(order.prefix(tableBest)), Array(order.suffix(tableWorst)))
     }
 }
-
-extension ManyGridPoints {
-}

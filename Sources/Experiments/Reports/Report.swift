@@ -209,7 +209,7 @@ public struct Report: Sendable {
         }
         if let frames {
             text += "\n## Decision boundaries through training\n\n"
-            text += frames.stripFiles.map { "![\($0.heading)](\(ExperimentFolder.chartLink($0.file)))" }.joined(separator: "\n") + "\n\n\(frames.caption)\n"
+            text += frames.strips.map { "![\($0.heading)](\(ExperimentFolder.chartLink($0.file)))" }.joined(separator: "\n") + "\n\n\(frames.caption)\n"
         }
         if let network {
             text += "\n## \(network.heading)\n\n![\(network.heading)](\(ExperimentFolder.chartLink(network.file)))\n\n\(network.caption)\n"
