@@ -153,7 +153,8 @@ extension Network {
 
 /// sⱼ = scale · Σᵢ mᵢⱼ, each column summed in row order: 32 columns at a
 /// time in four independent vectors (one vector's chain of additions would
-/// wait on each addition's latency), then 8 at a time.
+/// wait on each addition's latency), then 16 in two, 8 in one, and the last
+/// few one by one.
 private func sumRows(_ m: Matrix, scaledBy scale: Double, into s: inout [Double]) {
     typealias V = SIMD8<Double>
     let rows = m.rows, columns = m.columns
@@ -179,14 +180,37 @@ private func sumRows(_ m: Matrix, scaledBy scale: Double, into s: inout [Double]
                 store(s3 * factor, ps + j + 24)
                 j += 32
             }
-            while j < columns {
-                let width = min(8, columns - j)
-                var sum = V()
-                for row in 0 ..< rows {
-                    sum += width == 8 ? load(V.self, pm + row * columns + j) : load(V.self, pm + row * columns + j, count: width)
+            if j + 16 <= columns {
+                var s0 = V(), s1 = V()
+                var p = pm + j
+                for _ in 0 ..< rows {
+                    s0 += load(V.self, p)
+                    s1 += load(V.self, p + 8)
+                    p += columns
                 }
-                store(sum * factor, ps + j, count: width)
+                store(s0 * factor, ps + j)
+                store(s1 * factor, ps + j + 8)
+                j += 16
+            }
+            if j + 8 <= columns {
+                var sum = V()
+                var p = pm + j
+                for _ in 0 ..< rows {
+                    sum += load(V.self, p)
+                    p += columns
+                }
+                store(sum * factor, ps + j)
                 j += 8
+            }
+            while j < columns {
+                var sum = 0.0
+                var p = pm + j
+                for _ in 0 ..< rows {
+                    sum += p[0]
+                    p += columns
+                }
+                ps[j] = sum * scale
+                j += 1
             }
         }
     }

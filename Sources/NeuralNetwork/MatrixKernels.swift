@@ -5,8 +5,8 @@
 /// (element (p, j) at `b[p·n + j]`) and A is read through strides, so that A
 /// and Aᵀ are the same loop: A(i, p) = `a[i·aRowStride + p·aColumnStride]`.
 ///
-/// C is cut into tiles of 8 (in AVX-512 builds), 6, 4 or 1 rows by 16 (in
-/// AVX-512 builds), 8, 4, 2 or 1 columns. A tile's sums are held in SIMD registers; for each p the
+/// C is cut into tiles of 8 and 6 (in AVX-512 builds), 4, 2 or 1 rows by 16
+/// (in AVX-512 builds), 8, 4, 2 or 1 columns. A tile's sums are held in SIMD registers; for each p the
 /// kernel broadcasts one element of A per row and multiplies it by a vector of
 /// one row of B. Rows of C are taken in blocks so that the block of A stays in
 /// cache while the panels of B pass over it.
@@ -26,8 +26,9 @@ enum ProductKernel {
     /// Rows of C per block.
     static let blockRows = 96
     /// The widest panel of columns: two AVX-512 registers (`make` passes
-    /// `-D NNLAB_AVX512` for a CPU that has them), else two AVX ones; the 6-row
-    /// tile then holds its sums in 12 of the 32, or of the 16, registers.
+    /// `-D NNLAB_AVX512` for a CPU that has them), else two AVX ones; the
+    /// largest tile then holds its sums in 16 of the 32 registers (8 rows),
+    /// or in 8 of the 16 (4 rows).
     #if NNLAB_AVX512
     typealias WidestPanel = SIMD16<Double>
     #else
@@ -101,7 +102,6 @@ private struct Operands {
             tile8(V.self, row: i, column: j, scale: scale, offset: offset)
             i += 8
         }
-        #endif
         while i + 6 <= rows.upperBound {
             tile6(V.self, row: i, column: j, scale: scale, offset: offset)
             i += 6
@@ -110,9 +110,22 @@ private struct Operands {
             tile4(V.self, row: i, column: j, scale: scale, offset: offset)
             i += 4
         }
-        while i < rows.upperBound {
+        #else
+        // With 16 registers, a 6-row tile of two vectors per row (12 sums)
+        // leaves too few for the loads and broadcasts, and the compiler spills
+        // them in its unrolled loop; four rows (8 sums) are 8 independent
+        // chains, as many as two FMA pipes of latency 4 need.
+        while i + 4 <= rows.upperBound {
+            tile4(V.self, row: i, column: j, scale: scale, offset: offset)
+            i += 4
+        }
+        #endif
+        if i + 2 <= rows.upperBound {
+            tile2(V.self, row: i, column: j, scale: scale, offset: offset)
+            i += 2
+        }
+        if i < rows.upperBound {
             tile1(V.self, row: i, column: j, scale: scale, offset: offset)
-            i += 1
         }
     }
 
@@ -209,6 +222,22 @@ private struct Operands {
     }
 
     @inline(__always)
+    func tile2<V: DoubleVector>(_: V.Type, row i: Int, column j: Int, scale: V, offset: V) {
+        var c0 = V(), c1 = V()
+        var pa = a + i * aRowStride, pb = b + j
+        let rs = aRowStride
+        for _ in 0 ..< k {
+            let row = load(V.self, pb)
+            multiplyAdd(&c0, V(repeating: pa[0]), row)
+            multiplyAdd(&c1, V(repeating: pa[rs]), row)
+            pa += aColumnStride
+            pb += n
+        }
+        finish(c0, row: i, column: j, scale: scale, offset: offset)
+        finish(c1, row: i + 1, column: j, scale: scale, offset: offset)
+    }
+
+    @inline(__always)
     func tile1<V: DoubleVector>(_: V.Type, row i: Int, column j: Int, scale: V, offset: V) {
         var c0 = V()
         var pa = a + i * aRowStride, pb = b + j
@@ -220,7 +249,8 @@ private struct Operands {
         finish(c0, row: i, column: j, scale: scale, offset: offset)
     }
 
-    /// Column j of the given rows of C, four rows at a time in scalar registers.
+    /// Column j of the given rows of C, eight rows at a time in scalar
+    /// registers (eight chains of fused multiply-adds), then four, then one.
     @inline(__always)
     func column(rows: Range<Int>, column j: Int) {
         let offset = bias?[j] ?? 0
@@ -236,7 +266,33 @@ private struct Operands {
         }
         var i = rows.lowerBound
         let rs = aRowStride
-        while i + 4 <= rows.upperBound {
+        while i + 8 <= rows.upperBound {
+            var c0 = 0.0, c1 = 0.0, c2 = 0.0, c3 = 0.0, c4 = 0.0, c5 = 0.0, c6 = 0.0, c7 = 0.0
+            var pa = a + i * aRowStride, pb = b + j
+            for _ in 0 ..< k {
+                let element = pb[0]
+                multiplyAdd(&c0, pa[0], element)
+                multiplyAdd(&c1, pa[rs], element)
+                multiplyAdd(&c2, pa[2 * rs], element)
+                multiplyAdd(&c3, pa[3 * rs], element)
+                multiplyAdd(&c4, pa[4 * rs], element)
+                multiplyAdd(&c5, pa[5 * rs], element)
+                multiplyAdd(&c6, pa[6 * rs], element)
+                multiplyAdd(&c7, pa[7 * rs], element)
+                pa += aColumnStride
+                pb += n
+            }
+            finish(c0, row: i)
+            finish(c1, row: i + 1)
+            finish(c2, row: i + 2)
+            finish(c3, row: i + 3)
+            finish(c4, row: i + 4)
+            finish(c5, row: i + 5)
+            finish(c6, row: i + 6)
+            finish(c7, row: i + 7)
+            i += 8
+        }
+        if i + 4 <= rows.upperBound {
             var c0 = 0.0, c1 = 0.0, c2 = 0.0, c3 = 0.0
             var pa = a + i * aRowStride, pb = b + j
             for _ in 0 ..< k {
