@@ -73,6 +73,9 @@ public struct RunnerOutcome: Sendable {
     /// The reduced curve of each run trained, the same way: publishing takes
     /// them instead of reading the runs' curve.csv back.
     public var curves: [String: [String: ReducedCurve]]
+    /// The model of each run trained that the runner kept (`Runner.keepsModel`),
+    /// the same way: the report's pictures take them instead of reading model.json back.
+    public var models: [String: [String: SavedModel]]
     /// Run folders on disk that are no longer part of their experiment (left alone, not published).
     public var staleRuns: Int
     public var reproductions: [Reproduction]
@@ -80,7 +83,8 @@ public struct RunnerOutcome: Sendable {
 
 /// The first two stages of `nnlab run` (SPEC §5): the plan (`RunPlan`), then
 /// training on the worker pool (`WorkerPool`). Publishing, the third stage, is
-/// `Publisher`'s and reads only what these stages left on disk.
+/// `Publisher`'s and reads what these stages left on disk, or the copies of
+/// it the runner kept in memory (`RunnerOutcome.curves` and `.models`).
 ///
 /// Before training, each experiment's copy is written and the out-of-date
 /// config.json of every run to train removed, so that a config on disk always
@@ -111,6 +115,25 @@ public final class Runner: @unchecked Sendable {
     private var reproductions: [Reproduction] = []
     /// The reduced curve of each run trained, by experiment folder path and run name.
     private var curves: [String: [String: ReducedCurve]] = [:]
+    /// The models kept (`keepsModel`), the same way, and their numbers in all.
+    private var models: [String: [String: SavedModel]] = [:]
+    private var keptNumbers = 0
+
+    /// At most this many weights and biases, snapshots included, are kept in
+    /// memory for publishing (8 MiB of them); the other models are read back.
+    static let keptNumbersLimit = 1 << 20
+
+    /// Whether a run's model is kept for publishing: when the experiment has
+    /// no more grid points than the report pictures (`ReportCharts.picturedLimit`:
+    /// then the best run of every point is drawn, and reading its model.json
+    /// back would parse it all again), and `keptNumbersLimit` allows.
+    private func keepsModel(_ experiment: Experiment, _ trained: TrainedNetwork) -> Bool {
+        guard experiment.reproduces == nil, experiment.gridPoints <= ReportCharts.picturedLimit else { return false }
+        let numbers = trained.network.parameterCount * (1 + trained.snapshots.count)
+        guard keptNumbers + numbers <= Runner.keptNumbersLimit else { return false }
+        keptNumbers += numbers
+        return true
+    }
 
     public init(experiments: [Experiment], options: RunnerOptions, cache: CSVCache = CSVCache()) {
         self.experiments = experiments
@@ -178,7 +201,7 @@ public final class Runner: @unchecked Sendable {
         return RunnerOutcome(total: plan.total, trained: done - plan.reused, resumed: plan.reused, diverged: diverged,
                              interrupted: done < plan.total && cancelled(),
                              folders: self.folders,
-                             timings: timings, curves: curves, staleRuns: plan.staleFolders.joined().count,
+                             timings: timings, curves: curves, models: models, staleRuns: plan.staleFolders.joined().count,
                              reproductions: reproductions.sorted { $0.folder < $1.folder })
     }
 
@@ -229,6 +252,10 @@ public final class Runner: @unchecked Sendable {
         timings[folder.path, default: [:]][run.name] = elapsed
         writtenConfigs[folder.path, default: [:]][run.name] = digest
         if experiment.reproduces == nil { curves[folder.path, default: [:]][run.name] = curve.reduced }
+        if keepsModel(experiment, trained) {
+            models[folder.path, default: [:]][run.name] = SavedModel(network: trained.network,
+                                                                     snapshots: trained.snapshots.isEmpty ? nil : trained.snapshots)
+        }
         if let reproduction { reproductions.append(reproduction) }
         events(.finished(RunProgress(experiment: run.experiment, run: run.name, status: status, epochs: trained.epochs,
                                      seconds: elapsed, done: done, total: total, diverged: diverged)))

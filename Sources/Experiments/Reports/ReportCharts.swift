@@ -406,10 +406,10 @@ enum ReportCharts {
     /// matrix on the validation set (the training set when there is none).
     static func confusion(_ c: Context, cache: CSVCache) -> ReportChart? {
         guard c.hasAccuracy, let (point, run) = pictured(c), let config = c.results.config(of: run.run, cache: cache),
-              let network = c.results.network(of: run.run),
               let dataset = try? config.data.makeDataset(cache: cache),
+              case .classification(let names) = dataset.task, names.count >= 3,
               let data = try? config.data.prepare(outputs: config.model.outputs, cache: cache), data.isClassification,
-              case .classification(let names) = dataset.task, names.count >= 3 else { return nil }
+              let network = c.results.network(of: run.run) else { return nil }
         let onValidation = data.hasValidation
         let inputs = onValidation ? data.validationInputs : data.trainingInputs
         guard let labels = onValidation ? data.validationLabels : data.trainingLabels, inputs.rows > 0 else { return nil }
@@ -435,7 +435,7 @@ enum ReportCharts {
         let point = c.points[index]
         guard let best = c.ranking.bestRun(point), let config = c.results.config(of: best.run, cache: cache),
               let plane = BoundaryPlane(config, cache: cache), plane.isClassification else { return nil }
-        let model = ModelFile.readWithSnapshots(c.results.folder.run(best.run))
+        let model = c.results.model(of: best.run)
         let boundary = model.network.map { network -> ReportChart in
             var heatmap = Heatmap(title: "\(point.name), seed \(best.seed)", x: Axis(title: "x1", scale: .linear, range: plane.xRange),
                                   y: Axis(title: "x2", scale: .linear, range: plane.yRange), values: plane.shading(network, size: 60),

@@ -14,6 +14,9 @@ public struct ResultsFolder: Sendable {
     public var runs: [RunSummary]
     /// Each run's curve, by run name (empty when read without curves).
     public var curves: [String: [EpochRecord]]
+    /// The models of runs just trained that the runner kept in memory, by run
+    /// name; `model(of:)` and `network(of:)` read the others' model.json.
+    public var models: [String: SavedModel] = [:]
     /// The runs the experiment has, finished or not.
     public var plannedRuns: Int
     /// Runs per grid point (the seeds).
@@ -101,6 +104,12 @@ public struct ResultsFolder: Sendable {
 
     /// The run's trained network, from its `model.json`.
     public func network(of run: String) -> Network? {
-        ModelFile.read(folder.run(run))
+        if let kept = models[run] { return kept.network }
+        return ModelFile.read(folder.run(run))
+    }
+
+    /// The run's trained network and snapshots, from its `model.json`.
+    public func model(of run: String) -> SavedModel {
+        models[run] ?? ModelFile.readWithSnapshots(folder.run(run))
     }
 }

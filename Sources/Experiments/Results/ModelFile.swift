@@ -89,6 +89,21 @@ public enum ModelFile {
     }
 }
 
+/// What a run's model.json holds, as `ModelFile.readWithSnapshots` reads it:
+/// the trained network (nil when the file is missing or not a valid model)
+/// and the snapshots (nil when it has none). The runner keeps the ones it
+/// just wrote in memory (`Runner.keepsModel`), the same numbers: the file's
+/// shortest round-trip digits read back to the bits written.
+public struct SavedModel: Sendable {
+    public var network: Network?
+    public var snapshots: [NetworkSnapshot]?
+
+    public init(network: Network?, snapshots: [NetworkSnapshot]?) {
+        self.network = network
+        self.snapshots = snapshots
+    }
+}
+
 extension ModelFile {
     public static func write(_ network: Network, snapshots: [NetworkSnapshot] = [], to run: RunFolder) throws(WriteError) {
         try ResultFiles.write(text(network, snapshots: snapshots), to: run.model)
@@ -111,9 +126,9 @@ extension ModelFile {
 
     /// `read` and `readSnapshots` from one parse of the file, for a report
     /// that pictures both.
-    public static func readWithSnapshots(_ run: RunFolder) -> (network: Network?, snapshots: [NetworkSnapshot]?) {
-        guard let document = document(run) else { return (nil, nil) }
-        return (network(in: document, file: run.model), snapshots(in: document, file: run.model))
+    public static func readWithSnapshots(_ run: RunFolder) -> SavedModel {
+        guard let document = document(run) else { return SavedModel(network: nil, snapshots: nil) }
+        return SavedModel(network: network(in: document, file: run.model), snapshots: snapshots(in: document, file: run.model))
     }
 
     private static func network(in document: JSONNode, file: String) -> Network? {
