@@ -15,7 +15,8 @@ public struct DataShape: Sendable, Equatable {
 }
 
 /// Loaded CSV files, shared by every run of a validation so that each file is
-/// read once. Keyed by the path as opened, the target column and the task.
+/// read once (keyed by the path as opened, the target column and the task),
+/// and the data of the last configs prepared for training.
 public final class CSVCache: @unchecked Sendable {
     private var loaded: [String: Result<Dataset, CSVError>] = [:]
     private let lock = NSLock()
@@ -39,6 +40,26 @@ public final class CSVCache: @unchecked Sendable {
     }
 
     private var digests: [String: String] = [:]
+
+    /// The data of the last few configs prepared (`DataConfig.prepare`): a
+    /// sweep's runs mostly share one, and a sweep over the data itself holds
+    /// at most `preparedLimit` of its sets at a time.
+    private var preparedData: [(config: DataConfig, outputs: Int, data: PreparedData)] = []
+    static let preparedLimit = 8
+
+    func prepared(_ config: DataConfig, outputs: Int) -> PreparedData? {
+        lock.lock()
+        defer { lock.unlock() }
+        return preparedData.first { $0.outputs == outputs && $0.config == config }?.data
+    }
+
+    func keep(_ data: PreparedData, for config: DataConfig, outputs: Int) {
+        lock.lock()
+        defer { lock.unlock() }
+        guard !preparedData.contains(where: { $0.outputs == outputs && $0.config == config }) else { return }
+        if preparedData.count == CSVCache.preparedLimit { preparedData.removeFirst() }
+        preparedData.append((config, outputs, data))
+    }
 
     /// The SHA-256 of the file's bytes (empty when it cannot be read), computed once per path.
     public func digest(path: String) -> String {

@@ -177,22 +177,26 @@ public struct Heatmap: Sendable {
         let shownRows = min(rows, Heatmap.maxCells)
         let cellHeight = (gridBottom - gridTop) / Double(shownRows)
         var paths = ColorRunPaths()
-        let cellHeightText = SVG.f(cellHeight)
+        var colors = ColorIndices(color: color)
+        let cellHeightText = Array(SVG.f(cellHeight).utf8)
+        // Each column's left edge and each run's width, formatted once for the rows' width.
+        var columns = 0, cells = ColorRunPaths.Columns(xs: [], widths: [], height: cellHeightText)
+        var indices: [Int] = []
         for shownRow in 0 ..< shownRows {
             let row = values[shownRow * rows / shownRows]
             guard !row.isEmpty else { continue }
             let shownColumns = min(row.count, Heatmap.maxCells)
             let cellWidth = (gridRight - gridLeft) / Double(shownColumns)
-            let colors = (0 ..< shownColumns).map { paths.index(of: color(row[$0 * row.count / shownColumns])) }
-            let y0 = SVG.f(gridBottom - Double(shownRow + 1) * cellHeight)
-            var start = 0
-            while start < shownColumns {
-                var end = start + 1
-                while end < shownColumns, colors[end] == colors[start] { end += 1 }
-                paths.addRun(colors[start], x: SVG.f(gridLeft + Double(start) * cellWidth), y: y0,
-                             width: SVG.f(Double(end - start) * cellWidth), height: cellHeightText)
-                start = end
+            if shownColumns != columns {
+                columns = shownColumns
+                cells = ColorRunPaths.Columns(xs: (0 ..< columns).map { Array(SVG.f(gridLeft + Double($0) * cellWidth).utf8) },
+                                              widths: (0 ... columns).map { Array(SVG.f(Double($0) * cellWidth).utf8) },
+                                              height: cellHeightText)
             }
+            indices.removeAll(keepingCapacity: true)
+            for column in 0 ..< shownColumns { indices.append(colors.index(of: row[column * row.count / shownColumns], in: &paths)) }
+            let y0 = Array(SVG.f(gridBottom - Double(shownRow + 1) * cellHeight).utf8)
+            paths.addRuns(indices, cells, y: y0)
         }
         let markup = paths.markup(separator: "\n")
         return "<g shape-rendering=\"crispEdges\">\n" + markup + (markup.isEmpty ? "" : "\n") + "</g>\n"

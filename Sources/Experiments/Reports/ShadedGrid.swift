@@ -7,36 +7,52 @@
 /// distinct value, not once per cell: a report draws hundreds of these grids.
 enum ShadedGrid {
     static func svg(_ values: [[Double]], left: Double, top: Double, width: Double, height: Double,
-                    color: (Double) -> String) -> String {
+                    color: @escaping (Double) -> String) -> String {
         let rows = values.count
         guard rows > 0, let columns = values.first?.count, columns > 0 else { return "" }
         let cellWidth = width / Double(columns), cellHeight = height / Double(rows)
-        let xs = (0 ... columns).map { SVG.f(left + Double($0) * cellWidth) }
-        let widths = (0 ... columns).map { SVG.f(Double($0) * cellWidth) }
-        let cellHeightText = SVG.f(cellHeight)
+        let cells = ColorRunPaths.Columns(xs: (0 ..< columns).map { Array(SVG.f(left + Double($0) * cellWidth).utf8) },
+                                          widths: (0 ... columns).map { Array(SVG.f(Double($0) * cellWidth).utf8) },
+                                          height: Array(SVG.f(cellHeight).utf8))
         var paths = ColorRunPaths()
-        var colorOf: [Double: Int] = [:]
-        var colors = [Int](repeating: 0, count: columns)
+        var colors = ColorIndices(color: color)
+        var indices = [Int](repeating: 0, count: columns)
         for row in 0 ..< rows {
             for (column, value) in values[row].enumerated() {
-                if let known = colorOf[value] {
-                    colors[column] = known
-                } else {
-                    let index = paths.index(of: color(value))
-                    colorOf[value] = index
-                    colors[column] = index
-                }
+                indices[column] = colors.index(of: value, in: &paths)
             }
-            let y0 = SVG.f(top + height - Double(row + 1) * cellHeight)
-            var start = 0
-            while start < columns {
-                var end = start + 1
-                while end < columns, colors[end] == colors[start] { end += 1 }
-                paths.addRun(colors[start], x: xs[start], y: y0, width: widths[end - start], height: cellHeightText)
-                start = end
-            }
+            let y0 = Array(SVG.f(top + height - Double(row + 1) * cellHeight).utf8)
+            paths.addRuns(indices, cells, y: y0)
         }
         return paths.markup(separator: "\n")
+    }
+}
+
+/// Each value's colour index in a `ColorRunPaths`, its colour computed once
+/// per distinct value; a value equal to the one before (neighbouring cells
+/// mostly are) is not looked up again.
+struct ColorIndices {
+    let color: (Double) -> String
+    private var known: [Double: Int] = [:]
+    private var last: (value: Double, index: Int)?
+
+    init(color: @escaping (Double) -> String) {
+        self.color = color
+    }
+
+    mutating func index(of value: Double, in paths: inout ColorRunPaths) -> Int {
+        // Bit equality, as the dictionary's keys (NaN equals itself here, and 0 is not −0).
+        if let last, last.value.bitPattern == value.bitPattern { return last.index }
+        let index: Int
+        if let found = known[value] {
+            index = found
+        } else {
+            index = paths.index(of: color(value))
+            // NaN equals no key: it is looked up by its colour each time it does not follow itself.
+            if !value.isNaN { known[value] = index }
+        }
+        last = (value, index)
+        return index
     }
 }
 
@@ -57,20 +73,41 @@ struct ColorRunPaths {
         return colors.count - 1
     }
 
-    /// A run of cells of colour `index`, its corner at (x, y), `width` wide and `height` high.
-    mutating func addRun(_ index: Int, x: String, y: String, width: String, height: String) {
-        // The path of a colour that is asked for but gets no run is not drawn.
-        paths[index].append(UInt8(ascii: "M"))
-        paths[index].append(contentsOf: x.utf8)
-        paths[index].append(UInt8(ascii: ","))
-        paths[index].append(contentsOf: y.utf8)
-        paths[index].append(UInt8(ascii: "h"))
-        paths[index].append(contentsOf: width.utf8)
-        paths[index].append(UInt8(ascii: "v"))
-        paths[index].append(contentsOf: height.utf8)
-        paths[index].append(contentsOf: "h-".utf8)
-        paths[index].append(contentsOf: width.utf8)
-        paths[index].append(UInt8(ascii: "z"))
+    /// The columns of a grid as its runs are written: each column's left
+    /// edge, and for each run length n the rest of a run's subpath
+    /// ("h w v h h-w z", w the width of n cells), formatted once per grid.
+    struct Columns {
+        var xs: [[UInt8]]
+        var runEnds: [[UInt8]]
+
+        /// `xs[c]` column c's left edge, `widths[n]` the width of n cells, `height` a row's.
+        init(xs: [[UInt8]], widths: [[UInt8]], height: [UInt8]) {
+            self.xs = xs
+            runEnds = widths.map { width in
+                [UInt8(ascii: "h")] + width + [UInt8(ascii: "v")] + height + [UInt8(ascii: "h"), UInt8(ascii: "-")] + width + [UInt8(ascii: "z")]
+            }
+        }
+    }
+
+    /// One row of cells, its top at `y`: `colors[c]` the colour index of
+    /// column c, the neighbouring cells of one colour a run.
+    mutating func addRuns(_ colors: [Int], _ columns: Columns, y: [UInt8]) {
+        let row = [UInt8(ascii: ",")] + y
+        var start = 0
+        while start < colors.count {
+            var end = start + 1
+            while end < colors.count, colors[end] == colors[start] { end += 1 }
+            ColorRunPaths.append(columns.xs[start], row, columns.runEnds[end - start], to: &paths[colors[start]])
+            start = end
+        }
+    }
+
+    /// "M" x ",y" and the run's end.
+    private static func append(_ x: [UInt8], _ row: [UInt8], _ end: [UInt8], to path: inout [UInt8]) {
+        path.append(UInt8(ascii: "M"))
+        path.append(contentsOf: x)
+        path.append(contentsOf: row)
+        path.append(contentsOf: end)
     }
 
     /// `<path fill="colour" d="…"/>` per colour with runs, joined by `separator`.

@@ -37,7 +37,15 @@ extension DataConfig {
     }
 
     /// The data split by the data seed, standardized when asked, with targets for `outputs` output units.
+    /// Made once per process for the runs that share the config (`CSVCache.prepared`).
     public func prepare(outputs: Int, cache: CSVCache) throws(CSVError) -> PreparedData {
+        if let kept = cache.prepared(self, outputs: outputs) { return kept }
+        let data = try prepareAnew(outputs: outputs, cache: cache)
+        cache.keep(data, for: self, outputs: outputs)
+        return data
+    }
+
+    private func prepareAnew(outputs: Int, cache: CSVCache) throws(CSVError) -> PreparedData {
         let dataset = try makeDataset(cache: cache)
         var (training, validation) = dataset.split(validationFraction: validationSplit, seed: seed)
         var standardization: Standardization?
