@@ -73,7 +73,7 @@ public struct RunnerOutcome: Sendable {
     /// The reduced curve of each run trained, the same way: publishing takes
     /// them instead of reading the runs' curve.csv back.
     public var curves: [String: [String: ReducedCurve]]
-    /// The model of each run trained that the runner kept (`Runner.keepsModel`),
+    /// The model of each run trained that the runner kept (`Runner.keepModel`),
     /// the same way: the report's pictures take them instead of reading model.json back.
     public var models: [String: [String: SavedModel]]
     /// Run folders on disk that are no longer part of their experiment (left alone, not published).
@@ -115,7 +115,7 @@ public final class Runner: @unchecked Sendable {
     private var reproductions: [Reproduction] = []
     /// The reduced curve of each run trained, by experiment folder path and run name.
     private var curves: [String: [String: ReducedCurve]] = [:]
-    /// The models kept (`keepsModel`), the same way, and their numbers in all.
+    /// The models kept (`keepModel`), the same way, and their numbers in all.
     private var models: [String: [String: SavedModel]] = [:]
     private var keptNumbers = 0
 
@@ -123,16 +123,17 @@ public final class Runner: @unchecked Sendable {
     /// memory for publishing (8 MiB of them); the other models are read back.
     static let keptNumbersLimit = 1 << 20
 
-    /// Whether a run's model is kept for publishing: when the experiment has
-    /// no more grid points than the report pictures (`ReportCharts.picturedLimit`:
+    /// Keeps a run's model for publishing (under `lock`) when the experiment
+    /// has no more grid points than the report pictures (`ReportCharts.picturedLimit`:
     /// then the best run of every point is drawn, and reading its model.json
-    /// back would parse it all again), and `keptNumbersLimit` allows.
-    private func keepsModel(_ experiment: Experiment, _ trained: TrainedNetwork) -> Bool {
-        guard experiment.reproduces == nil, experiment.gridPoints <= ReportCharts.picturedLimit else { return false }
+    /// back would parse it all again) and `keptNumbersLimit` allows.
+    private func keepModel(_ trained: TrainedNetwork, of run: String, in experiment: Experiment, folder: ExperimentFolder) {
+        guard experiment.reproduces == nil, experiment.gridPoints <= ReportCharts.picturedLimit else { return }
         let numbers = trained.network.parameterCount * (1 + trained.snapshots.count)
-        guard keptNumbers + numbers <= Runner.keptNumbersLimit else { return false }
+        guard keptNumbers + numbers <= Runner.keptNumbersLimit else { return }
         keptNumbers += numbers
-        return true
+        models[folder.path, default: [:]][run] = SavedModel(network: trained.network,
+                                                            snapshots: trained.snapshots.isEmpty ? nil : trained.snapshots)
     }
 
     public init(experiments: [Experiment], options: RunnerOptions, cache: CSVCache = CSVCache()) {
@@ -252,10 +253,7 @@ public final class Runner: @unchecked Sendable {
         timings[folder.path, default: [:]][run.name] = elapsed
         writtenConfigs[folder.path, default: [:]][run.name] = digest
         if experiment.reproduces == nil { curves[folder.path, default: [:]][run.name] = curve.reduced }
-        if keepsModel(experiment, trained) {
-            models[folder.path, default: [:]][run.name] = SavedModel(network: trained.network,
-                                                                     snapshots: trained.snapshots.isEmpty ? nil : trained.snapshots)
-        }
+        keepModel(trained, of: run.name, in: experiment, folder: folder)
         if let reproduction { reproductions.append(reproduction) }
         events(.finished(RunProgress(experiment: run.experiment, run: run.name, status: status, epochs: trained.epochs,
                                      seconds: elapsed, done: done, total: total, diverged: diverged)))

@@ -50,15 +50,19 @@ public final class CSVCache: @unchecked Sendable {
     func prepared(_ config: DataConfig, outputs: Int) -> PreparedData? {
         lock.lock()
         defer { lock.unlock() }
-        return preparedData.first { $0.outputs == outputs && $0.config == config }?.data
+        return preparedIndex(config, outputs: outputs).map { preparedData[$0].data }
     }
 
     func keep(_ data: PreparedData, for config: DataConfig, outputs: Int) {
         lock.lock()
         defer { lock.unlock() }
-        guard !preparedData.contains(where: { $0.outputs == outputs && $0.config == config }) else { return }
+        guard preparedIndex(config, outputs: outputs) == nil else { return }
         if preparedData.count == CSVCache.preparedLimit { preparedData.removeFirst() }
         preparedData.append((config, outputs, data))
+    }
+
+    private func preparedIndex(_ config: DataConfig, outputs: Int) -> Int? {
+        preparedData.firstIndex { $0.outputs == outputs && $0.config == config }
     }
 
     /// The SHA-256 of the file's bytes (empty when it cannot be read), computed once per path.
