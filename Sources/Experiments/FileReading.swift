@@ -14,30 +14,42 @@ struct FileReadProblem: Error, Sendable, Equatable {
 /// the file in messages ("CSV file", "experiment file").
 func readFile(at path: String, limit: Int, kind: String) -> Result<Data, FileReadProblem> {
     func failure(_ message: String) -> Result<Data, FileReadProblem> { .failure(FileReadProblem(message: message)) }
-    var isDirectory: ObjCBool = false
-    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { return failure("no such file") }
-    guard !isDirectory.boolValue else { return failure("is a folder, not \(article(kind)) \(kind)") }
-    // attributesOfItem describes a link itself; the resolved path describes its target.
-    let resolved = URL(fileURLWithPath: path).resolvingSymlinksInPath().path
-    guard let attributes = try? FileManager.default.attributesOfItem(atPath: resolved) else {
-        return failure("cannot read the file")
+    // open follows links, and fstat then describes the file read, not the
+    // link; O_NONBLOCK so that opening a FIFO does not wait for a writer (it
+    // changes nothing for a regular file).
+    let descriptor = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+    guard descriptor >= 0 else {
+        switch errno {
+        case ENOENT, ENOTDIR, ELOOP: return failure("no such file")
+        case EACCES, EPERM: return failure("cannot read the file (permission denied)")
+        default: return failure("cannot read the file")
+        }
     }
+    defer { close(descriptor) }
+    var status = stat()
+    guard fstat(descriptor, &status) == 0 else { return failure("cannot read the file") }
+    guard status.st_mode & S_IFMT != S_IFDIR else { return failure("is a folder, not \(article(kind)) \(kind)") }
     // Devices and pipes (/dev/zero, a FIFO) could be read forever.
-    guard attributes[.type] as? FileAttributeType == .typeRegular else { return failure("not a regular file") }
-    let size = (attributes[.size] as? NSNumber)?.intValue ?? 0
+    guard status.st_mode & S_IFMT == S_IFREG else { return failure("not a regular file") }
+    let size = Int(status.st_size)
     let refusal = "\(kind)s over \(mebibyteText(limit)) are refused"
     guard size <= limit else { return failure("the file is \(mebibyteText(size)) (\(size) bytes); \(refusal)") }
-    guard let handle = FileHandle(forReadingAtPath: resolved) else {
-        return failure("cannot read the file (permission denied)")
+    // Read to the end, one byte past the size to see a file that grew.
+    var data = Data(count: size + 1)
+    var filled = 0
+    while true {
+        if filled == data.count {
+            guard filled <= limit else { break }
+            data.count = min(2 * filled, limit + 1)
+        }
+        let count = data.withUnsafeMutableBytes { read(descriptor, $0.baseAddress! + filled, $0.count - filled) }
+        if count < 0, errno == EINTR { continue }
+        guard count >= 0 else { return failure("cannot read the file") }
+        if count == 0 { break }
+        filled += count
     }
-    defer { try? handle.close() }
-    let data: Data
-    do {
-        data = try handle.read(upToCount: limit + 1) ?? Data()
-    } catch {
-        return failure("cannot read the file")
-    }
-    guard data.count <= limit else { return failure("the file is over \(mebibyteText(limit)); \(refusal)") }
+    guard filled <= limit else { return failure("the file is over \(mebibyteText(limit)); \(refusal)") }
+    data.count = filled
     return .success(data)
 }
 

@@ -16,24 +16,38 @@ public func numberText(_ x: Double) -> String {
 public func appendNumberText(_ x: Double, to out: inout [UInt8]) {
     if x.isNaN { return out += "nan".utf8 }
     if x.isInfinite { return out += (x < 0 ? "-inf" : "inf").utf8 }
-    var text = x.description
-    // Byte by byte (the text is ASCII, and native: contiguous UTF-8).
-    text.withUTF8 { bytes in
-        func wholeSuffix(_ end: Int) -> Bool {
-            end >= 2 && bytes[end - 2] == UInt8(ascii: ".") && bytes[end - 1] == UInt8(ascii: "0")
-        }
-        guard let e = bytes.firstIndex(of: UInt8(ascii: "e")) else {
-            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[..<(wholeSuffix(bytes.count) ? bytes.count - 2 : bytes.count)]))
-            return
-        }
-        out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[..<(wholeSuffix(e) ? e - 2 : e)]))
-        out.append(UInt8(ascii: "e"))
-        var i = e + 1
-        if i < bytes.count, bytes[i] == UInt8(ascii: "-") || bytes[i] == UInt8(ascii: "+") {
-            out.append(bytes[i])
-            i += 1
-        }
-        while i < bytes.count - 1, bytes[i] == UInt8(ascii: "0") { i += 1 }
-        out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[i...]))
+    // Swift's round-trip digits, as `x.description` has them ("1.0", "1e-05"),
+    // appended in place: `write(to:)` hands them over as bytes, where
+    // `description` makes a String (on the heap past 15 bytes) per number.
+    let start = out.count
+    var digits = AppendedDigits()
+    swap(&digits.bytes, &out)
+    x.write(to: &digits)
+    swap(&digits.bytes, &out)
+    // Then the ".0" of a whole mantissa and the exponent's leading zeros out.
+    let e = out[start...].firstIndex(of: UInt8(ascii: "e")) ?? out.count
+    var exponent = e + 1
+    if exponent < out.count, out[exponent] == UInt8(ascii: "-") || out[exponent] == UInt8(ascii: "+") { exponent += 1 }
+    var zeros = exponent
+    while zeros < out.count - 1, out[zeros] == UInt8(ascii: "0") { zeros += 1 }
+    if zeros > exponent { out.removeSubrange(exponent ..< zeros) }
+    if e - start >= 2, out[e - 2] == UInt8(ascii: "."), out[e - 1] == UInt8(ascii: "0") {
+        out.removeSubrange(e - 2 ..< e)
+    }
+}
+
+/// The text stream `Double.write(to:)` writes its digits to: the bytes of the
+/// array being appended to. The standard library hands a number's ASCII
+/// digits to `_writeASCII`, a requirement of `TextOutputStream` whose default
+/// would make a String of them first.
+private struct AppendedDigits: TextOutputStream {
+    var bytes: [UInt8] = []
+
+    mutating func write(_ string: String) {
+        bytes += string.utf8
+    }
+
+    mutating func _writeASCII(_ buffer: UnsafeBufferPointer<UInt8>) {
+        bytes.append(contentsOf: buffer)
     }
 }

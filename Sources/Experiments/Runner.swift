@@ -73,9 +73,10 @@ public struct RunnerOutcome: Sendable {
     /// The reduced curve of each run trained, the same way: publishing takes
     /// them instead of reading the runs' curve.csv back.
     public var curves: [String: [String: ReducedCurve]]
-    /// The model of each run trained that the runner kept (`Runner.keepModel`),
-    /// the same way: the report's pictures take them instead of reading model.json back.
-    public var models: [String: [String: SavedModel]]
+    /// The config and model of each run trained that the runner kept
+    /// (`Runner.keep`), the same way: the report's pictures take them instead
+    /// of reading config.json and model.json back.
+    public var kept: [String: [String: KeptRun]]
     /// Run folders on disk that are no longer part of their experiment (left alone, not published).
     public var staleRuns: Int
     public var reproductions: [Reproduction]
@@ -84,7 +85,7 @@ public struct RunnerOutcome: Sendable {
 /// The first two stages of `nnlab run` (SPEC §5): the plan (`RunPlan`), then
 /// training on the worker pool (`WorkerPool`). Publishing, the third stage, is
 /// `Publisher`'s and reads what these stages left on disk, or the copies of
-/// it the runner kept in memory (`RunnerOutcome.curves` and `.models`).
+/// it the runner kept in memory (`RunnerOutcome.curves` and `.kept`).
 ///
 /// Before training, each experiment's copy is written and the out-of-date
 /// config.json of every run to train removed, so that a config on disk always
@@ -115,25 +116,26 @@ public final class Runner: @unchecked Sendable {
     private var reproductions: [Reproduction] = []
     /// The reduced curve of each run trained, by experiment folder path and run name.
     private var curves: [String: [String: ReducedCurve]] = [:]
-    /// The models kept (`keepModel`), the same way, and their numbers in all.
-    private var models: [String: [String: SavedModel]] = [:]
+    /// The runs kept (`keep`), the same way, and their models' numbers in all.
+    private var kept: [String: [String: KeptRun]] = [:]
     private var keptNumbers = 0
 
     /// At most this many weights and biases, snapshots included, are kept in
     /// memory for publishing (8 MiB of them); the other models are read back.
     static let keptNumbersLimit = 1 << 20
 
-    /// Keeps a run's model for publishing (under `lock`) when the experiment
-    /// has no more grid points than the report pictures (`ReportCharts.picturedLimit`:
-    /// then the best run of every point is drawn, and reading its model.json
-    /// back would parse it all again) and `keptNumbersLimit` allows.
-    private func keepModel(_ trained: TrainedNetwork, of run: String, in experiment: Experiment, folder: ExperimentFolder) {
+    /// Keeps a run's config and model for publishing (under `lock`) when the
+    /// experiment has no more grid points than the report pictures
+    /// (`ReportCharts.picturedLimit`: then the best run of every point is
+    /// drawn, and reading its config.json and model.json back would load and
+    /// parse them all again) and `keptNumbersLimit` allows.
+    private func keep(_ run: RunConfig, _ trained: TrainedNetwork, in experiment: Experiment, folder: ExperimentFolder) {
         guard experiment.reproduces == nil, experiment.gridPoints <= ReportCharts.picturedLimit else { return }
         let numbers = trained.network.parameterCount * (1 + trained.snapshots.count)
         guard keptNumbers + numbers <= Runner.keptNumbersLimit else { return }
         keptNumbers += numbers
-        models[folder.path, default: [:]][run] = SavedModel(network: trained.network,
-                                                            snapshots: trained.snapshots.isEmpty ? nil : trained.snapshots)
+        let model = SavedModel(network: trained.network, snapshots: trained.snapshots.isEmpty ? nil : trained.snapshots)
+        kept[folder.path, default: [:]][run.name] = KeptRun(config: run, model: model)
     }
 
     public init(experiments: [Experiment], options: RunnerOptions, cache: CSVCache = CSVCache()) {
@@ -202,7 +204,7 @@ public final class Runner: @unchecked Sendable {
         return RunnerOutcome(total: plan.total, trained: done - plan.reused, resumed: plan.reused, diverged: diverged,
                              interrupted: done < plan.total && cancelled(),
                              folders: self.folders,
-                             timings: timings, curves: curves, models: models, staleRuns: plan.staleFolders.joined().count,
+                             timings: timings, curves: curves, kept: kept, staleRuns: plan.staleFolders.joined().count,
                              reproductions: reproductions.sorted { $0.folder < $1.folder })
     }
 
@@ -253,7 +255,7 @@ public final class Runner: @unchecked Sendable {
         timings[folder.path, default: [:]][run.name] = elapsed
         writtenConfigs[folder.path, default: [:]][run.name] = digest
         if experiment.reproduces == nil { curves[folder.path, default: [:]][run.name] = curve.reduced }
-        keepModel(trained, of: run.name, in: experiment, folder: folder)
+        keep(run, trained, in: experiment, folder: folder)
         if let reproduction { reproductions.append(reproduction) }
         events(.finished(RunProgress(experiment: run.experiment, run: run.name, status: status, epochs: trained.epochs,
                                      seconds: elapsed, done: done, total: total, diverged: diverged)))

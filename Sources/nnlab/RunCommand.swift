@@ -82,7 +82,7 @@ func runRun(_ arguments: ParsedArguments) -> ExitStatus {
     do {
         progress.writingReports()
         defer { progress.reportsWritten() }
-        published = try Publisher.publish(outcome.folders, timings: outcome.timings, curves: outcome.curves, models: outcome.models, jobs: jobs,
+        published = try Publisher.publish(outcome.folders, timings: outcome.timings, curves: outcome.curves, kept: outcome.kept, jobs: jobs,
                                           cancelled: interrupt.beginPublishing())
     } catch {
         progress.reportsWritten()

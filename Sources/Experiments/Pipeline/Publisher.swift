@@ -60,12 +60,12 @@ public struct PublishedExperiment: Sendable {
 public enum Publisher {
     /// Publishes each folder, then rebuilds the index of each of their results folders.
     /// `timings` are the seconds of runs just trained, `curves` their
-    /// reduced curves and `models` the models the runner kept, by folder path
-    /// and run name; other runs keep the seconds in timings.csv, and their
-    /// curves and models are read from disk.
+    /// reduced curves and `kept` the configs and models the runner kept, by
+    /// folder path and run name; other runs keep the seconds in timings.csv,
+    /// and their curves, configs and models are read from disk.
     public static func publish(_ folders: [ExperimentFolder], timings: [String: [String: Double]] = [:],
                                curves: [String: [String: ReducedCurve]] = [:],
-                               models: [String: [String: SavedModel]] = [:], jobs: Int = 1,
+                               kept: [String: [String: KeptRun]] = [:], jobs: Int = 1,
                                cancelled: @escaping @Sendable () -> Bool = { false },
                                cache: CSVCache = CSVCache()) throws(PublishError) -> [PublishedExperiment] {
         let results = Slots<PublishedExperiment>(folders.count)
@@ -73,7 +73,7 @@ public enum Publisher {
         try WorkerPool.run(tasks: folders.count, workers: jobs, cancelled: cancelled) { (i: Int) throws(PublishError) in
             let folder = folders[i]
             let published = try publish(folder, timings: timings[folder.path] ?? [:], curves: curves[folder.path] ?? [:],
-                                        models: models[folder.path] ?? [:], jobs: inner, cancelled: cancelled, cache: cache)
+                                        kept: kept[folder.path] ?? [:], jobs: inner, cancelled: cancelled, cache: cache)
             if let published { results.set(i, published) }
         }
         let published = results.values.compactMap { $0 }
@@ -92,7 +92,7 @@ public enum Publisher {
     /// Publishes one experiment folder (not the index); nil when cancelled before its files were written.
     public static func publish(_ folder: ExperimentFolder, timings new: [String: Double] = [:],
                                curves known: [String: ReducedCurve] = [:],
-                               models: [String: SavedModel] = [:], jobs: Int = 1,
+                               kept: [String: KeptRun] = [:], jobs: Int = 1,
                                cancelled: @escaping @Sendable () -> Bool = { false },
                                cache: CSVCache = CSVCache()) throws(PublishError) -> PublishedExperiment? {
         let sharded = try ShardedResults.gather(folder)
@@ -132,7 +132,7 @@ public enum Publisher {
             curves[run.name] = curve.records
         }
         var results = ResultsFolder(folder: folder, outline: outline, runs: rows, curves: curves)
-        results.models = models
+        results.kept = kept
         let report = Report(results, cache: cache, runCharts: Report.pool(jobs))
         guard !cancelled() else { return nil }
         do {

@@ -14,9 +14,10 @@ public struct ResultsFolder: Sendable {
     public var runs: [RunSummary]
     /// Each run's curve, by run name (empty when read without curves).
     public var curves: [String: [EpochRecord]]
-    /// The models of runs just trained that the runner kept in memory, by run
-    /// name; `model(of:)` and `network(of:)` read the others' model.json.
-    public var models: [String: SavedModel] = [:]
+    /// The configs and models of runs just trained that the runner kept in
+    /// memory, by run name; `config(of:)`, `model(of:)` and `network(of:)`
+    /// read the others' config.json and model.json.
+    public var kept: [String: KeptRun] = [:]
     /// The runs the experiment has, finished or not.
     public var plannedRuns: Int
     /// Runs per grid point (the seeds).
@@ -99,17 +100,30 @@ public struct ResultsFolder: Sendable {
 
     /// The run's resolved config, loaded from its `config.json`.
     public func config(of run: String, cache: CSVCache) -> RunConfig? {
-        ConfigFile.read(folder.run(run), cache: cache)
+        kept[run]?.config ?? ConfigFile.read(folder.run(run), cache: cache)
     }
 
     /// The run's trained network, from its `model.json`.
     public func network(of run: String) -> Network? {
-        if let kept = models[run] { return kept.network }
+        if let kept = kept[run] { return kept.model.network }
         return ModelFile.read(folder.run(run))
     }
 
     /// The run's trained network and snapshots, from its `model.json`.
     public func model(of run: String) -> SavedModel {
-        models[run] ?? ModelFile.readWithSnapshots(folder.run(run))
+        kept[run]?.model ?? ModelFile.readWithSnapshots(folder.run(run))
+    }
+}
+
+/// What the runner keeps in memory of a run it just trained, for the report's
+/// pictures: the config it wrote to config.json and the model it wrote to
+/// model.json, which read back to the same values.
+public struct KeptRun: Sendable {
+    public var config: RunConfig
+    public var model: SavedModel
+
+    public init(config: RunConfig, model: SavedModel) {
+        self.config = config
+        self.model = model
     }
 }

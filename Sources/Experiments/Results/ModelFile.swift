@@ -92,7 +92,7 @@ public enum ModelFile {
 /// What a run's model.json holds, as `ModelFile.readWithSnapshots` reads it:
 /// the trained network (nil when the file is missing or not a valid model)
 /// and the snapshots (nil when it has none). The runner keeps the ones it
-/// just wrote in memory (`Runner.keepModel`), the same numbers: the file's
+/// just wrote in memory (`Runner.keep`, with its config), the same numbers: the file's
 /// shortest round-trip digits read back to the bits written.
 public struct SavedModel: Sendable {
     public var network: Network?
