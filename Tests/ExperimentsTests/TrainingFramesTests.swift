@@ -189,6 +189,25 @@ final class TrainingFramesTests: XCTestCase {
         XCTAssertEqual(try read(folder.reportHTML), before)
     }
 
+    /// The strip (report.md) and the page (report.html) show each epoch with
+    /// the same shading: the same cells, scaled into their squares.
+    func testTheStripAndThePageShadeEachEpochAlike() throws {
+        let folder = try publish(TrainingFramesTests.moons.replacingOccurrences(of: "EPOCHS", with: "12"))
+        func shadings(_ svg: String) -> [String] {
+            svg.components(separatedBy: "<g shape-rendering=\"crispEdges\" transform=").dropFirst().map {
+                // What the group holds, after its opening tag's transform.
+                $0[$0.index(after: $0.firstIndex(of: ">")!)...].components(separatedBy: "\n</g>")[0]
+            }
+        }
+        let strip = shadings(try read(folder.chart("frames-1.svg")))
+        let html = try read(folder.reportHTML)
+        let page = shadings(String(html[html.range(of: "<svg class=\"nnlab-run\"")!.lowerBound...]))
+        XCTAssertEqual(strip.count, 6, "one frame per recorded epoch: 0, 1, 2, 5, 10, 12")
+        XCTAssertEqual(page, strip)
+        XCTAssertTrue(strip.allSatisfy { $0.contains("<path fill=") }, "each frame is shaded")
+        XCTAssertNotEqual(strip.first, strip.last, "the boundary moves during training")
+    }
+
     func testOlderRunsWithoutSnapshotsSaySo() throws {
         let folder = try publish(TrainingFramesTests.moons.replacingOccurrences(of: "EPOCHS", with: "3"))
         let run = try XCTUnwrap(try FileManager.default.contentsOfDirectory(atPath: folder.runs).first)

@@ -10,7 +10,9 @@ import NeuralNetwork
 /// grid point's number, as for `boundary-<k>.svg`); report.html one picture
 /// per run holding every frame, a slider over the epochs and a play button
 /// (`script`): each run shows its latest frame at or before the chosen epoch.
-/// The shading is the decision boundary's (`Heatmap`), on a coarser grid.
+/// The shading is the decision boundary's (`Heatmap`), on a coarser grid
+/// (`cells` per side), shaded once per snapshot: its paths are drawn in cell
+/// units and placed in the strip and on the page by a transform.
 struct BoundaryFrames {
     struct Run {
         var point: Int
@@ -31,8 +33,10 @@ struct BoundaryFrames {
 
         init(_ run: Run) {
             self.run = run
-            strip = run.snapshots.isEmpty ? nil : BoundaryFrames.strip(run)
-            page = run.snapshots.isEmpty ? nil : BoundaryFrames.page(run)
+            guard !run.snapshots.isEmpty else { return }
+            let shadings = run.snapshots.map { BoundaryFrames.shading(run, $0) }
+            strip = BoundaryFrames.strip(run, shadings)
+            page = BoundaryFrames.page(run, shadings)
         }
     }
 
@@ -42,8 +46,9 @@ struct BoundaryFrames {
     /// One picture per run with frames (report.html's).
     var pages: [String]
 
-    /// Grid cells per side: in the strip's small frames and in the HTML's.
-    static let stripCells = 24, pageCells = 30
+    /// Grid cells per side of a frame, in the strip's small frames (4 px a
+    /// cell) and the page's (10 px).
+    static let cells = 30
 
     /// The frames of the pictured runs, in their order; nil when there are none.
     init?(_ drawn: [Drawn]) {
@@ -70,7 +75,7 @@ struct BoundaryFrames {
     // MARK: report.md
 
     /// A run's strip: small frames in rows of 6, each titled by its epoch.
-    static func strip(_ run: Run) -> ReportChart {
+    static func strip(_ run: Run, _ shadings: [String]) -> ReportChart {
         let side = 120.0, gap = 12.0, perRow = min(6, run.snapshots.count)
         let rows = (run.snapshots.count + perRow - 1) / perRow
         let width = gap + Double(perRow) * (side + gap), height = 40 + Double(rows) * (side + 26)
@@ -81,7 +86,7 @@ struct BoundaryFrames {
         for (k, snapshot) in run.snapshots.enumerated() {
             let left = gap + Double(k % perRow) * (side + gap), top = 40 + Double(k / perRow) * (side + 26) + 16
             out += "<text x=\"\(SVG.f(left + side / 2))\" y=\"\(SVG.f(top - 4))\" text-anchor=\"middle\" font-size=\"11\" fill=\"#222222\">epoch \(snapshot.epoch)</text>\n"
-            appendFrame(run, snapshot, left: left, top: top, side: side, cells: BoundaryFrames.stripCells, dots: dots, radius: 1.6, to: &out)
+            appendFrame(run, shadings[k], left: left, top: top, side: side, dots: dots, radius: 1.6, to: &out)
         }
         return ReportChart(file: "frames-\(run.point + 1).svg", heading: run.name, caption: "", svg: out + "</svg>\n")
     }
@@ -108,7 +113,7 @@ struct BoundaryFrames {
     }
 
     /// One run's picture for the page: every frame a hidden group but the last, the points on top.
-    private static func page(_ run: Run) -> String {
+    private static func page(_ run: Run, _ shadings: [String]) -> String {
         let side = 300.0, top = 44.0, left = 10.0
         var out = SVG.header(width: side + 2 * left, height: top + side + 10).replacingOccurrences(of: "<svg ", with: "<svg class=\"nnlab-run\" ")
         out.reserveCapacity(16_384 * (run.snapshots.count + 1))
@@ -117,7 +122,7 @@ struct BoundaryFrames {
         out += "<text class=\"nnlab-epoch\" x=\"\(SVG.f(left + side / 2))\" y=\"40\" text-anchor=\"middle\" font-size=\"12\" fill=\"#555555\">epoch \(run.snapshots[last].epoch)</text>\n"
         for (k, snapshot) in run.snapshots.enumerated() {
             out += "<g data-epoch=\"\(snapshot.epoch)\" visibility=\"\(k == last ? "visible" : "hidden")\">\n"
-            appendFrame(run, snapshot, left: left, top: top, side: side, cells: BoundaryFrames.pageCells, dots: [], radius: 0, to: &out)
+            appendFrame(run, shadings[k], left: left, top: top, side: side, dots: [], radius: 0, to: &out)
             out += "</g>\n"
         }
         appendDots(run, BoundaryFrames.sample(run.plane.training, max: 600), left: left, top: top, side: side, radius: 2.6, to: &out)
@@ -126,17 +131,24 @@ struct BoundaryFrames {
 
     // MARK: Drawing
 
-    /// One frame, appended to `out` (a strip or page holds many): the
-    /// boundary's shading in a square, its outline, and `dots` on top.
-    private static func appendFrame(_ run: Run, _ snapshot: NetworkSnapshot, left: Double, top: Double, side: Double, cells: Int,
-                                    dots: [(x: Double, y: Double, label: Int)], radius: Double, to out: inout String) {
+    /// A snapshot's shading as paths in cell units (the square 0 … `cells`
+    /// on each side, row 0 at the bottom), for `appendFrame` to place.
+    static func shading(_ run: Run, _ snapshot: NetworkSnapshot) -> String {
         let shades = Heatmap(title: "", x: Axis(title: ""), y: Axis(title: ""), values: [], classes: run.plane.classes)
         // 32 steps for two classes (the boundary chart has 64), so that runs of a colour are longer.
         let values = run.plane.shading(snapshot.network, size: cells).map { row in
             row.map { run.plane.classes <= 2 ? ($0 * 32).rounded() / 32 : $0 }
         }
-        out += "<g shape-rendering=\"crispEdges\">\n"
-        out += ShadedGrid.svg(values, left: left, top: top, width: side, height: side, color: shades.color)
+        let side = Double(cells)
+        return ShadedGrid.svg(values, left: 0, top: 0, width: side, height: side, color: shades.color)
+    }
+
+    /// One frame, appended to `out` (a strip or page holds many): its
+    /// shading scaled into a square, the square's outline, and `dots` on top.
+    private static func appendFrame(_ run: Run, _ shading: String, left: Double, top: Double, side: Double,
+                                    dots: [(x: Double, y: Double, label: Int)], radius: Double, to out: inout String) {
+        out += "<g shape-rendering=\"crispEdges\" transform=\"translate(\(SVG.f(left)) \(SVG.f(top))) scale(\(SVG.f(side / Double(cells))))\">\n"
+        out += shading
         out += "\n</g>\n"
         out += "<rect x=\"\(SVG.f(left))\" y=\"\(SVG.f(top))\" width=\"\(SVG.f(side))\" height=\"\(SVG.f(side))\" fill=\"none\" stroke=\"#888888\" stroke-width=\"0.8\"/>\n"
         appendDots(run, dots, left: left, top: top, side: side, radius: radius, to: &out)

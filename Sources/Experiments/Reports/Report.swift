@@ -38,8 +38,11 @@ public struct Report: Sendable {
             boundaries = []
         } else {
             // One job per pictured grid point (its decision boundary, and its
-            // frames, which come back through `drawn`), first: they are the
-            // longest; then the charts and the network diagram.
+            // frames, which come back through `drawn`), the charts, and the
+            // network diagram. They are run longest first, so that no long
+            // job starts last with the other threads idle: the network
+            // diagram (a heatmap per unit), the pictures, then the charts;
+            // `built` keeps the report's order.
             let pictured = ReportCharts.picturedPoints(context)
             let drawn = Slots<BoundaryFrames.Drawn>(pictured.count)
             let pictureJobs = pictured.enumerated().map { k, index in
@@ -51,8 +54,11 @@ public struct Report: Sendable {
             }
             let chartJobs = ReportCharts.jobs(context, cache: cache)
             let jobs = pictureJobs + chartJobs + [{ UnitHeatmaps.chart(context, cache: cache) }]
-            let built = runCharts(jobs)
-            precondition(built.count == jobs.count, "a chart runner returns one result per job, found \(built.count) for \(jobs.count)")
+            let longestFirst = [jobs.count - 1] + Array(0 ..< jobs.count - 1)
+            let run = runCharts(longestFirst.map { jobs[$0] })
+            precondition(run.count == jobs.count, "a chart runner returns one result per job, found \(run.count) for \(jobs.count)")
+            var built = [ReportChart?](repeating: nil, count: jobs.count)
+            for (k, job) in longestFirst.enumerated() { built[job] = run[k] }
             boundaries = built[..<pictured.count].compactMap { $0 }
             charts = built[pictured.count ..< pictured.count + chartJobs.count].compactMap { $0 }
             frames = BoundaryFrames(drawn.values.compactMap { $0 })
@@ -325,8 +331,22 @@ extension Report {
 }
 
 func escapeHTML(_ text: String) -> String {
-    text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-        .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+    // In one pass over the bytes (a report escapes every cell of its table);
+    // most text has nothing to escape and is returned as it is.
+    func special(_ byte: UInt8) -> Bool { byte == 0x26 || byte == 0x3C || byte == 0x3E || byte == 0x22 }
+    guard text.utf8.contains(where: special) else { return text }
+    var out: [UInt8] = []
+    out.reserveCapacity(text.utf8.count + 16)
+    for byte in text.utf8 {
+        switch byte {
+        case 0x26: out += "&amp;".utf8
+        case 0x3C: out += "&lt;".utf8
+        case 0x3E: out += "&gt;".utf8
+        case 0x22: out += "&quot;".utf8
+        default: out.append(byte)
+        }
+    }
+    return String(decoding: out, as: UTF8.self)
 }
 
 /// An SVG document's markup for inlining in HTML (without its XML declaration).
