@@ -12,6 +12,8 @@ struct OptionSpec: Sendable {
     /// The value's placeholder (`N`, `DIR`), or nil for a flag.
     var valueName: String?
     var help: String
+    /// A required option is shown in the usage line without brackets.
+    var required = false
 }
 
 /// A command: its name, what it does, its positional arguments and options.
@@ -25,7 +27,10 @@ struct CommandSpec: Sendable {
     var discussion: String = ""
 
     var usage: String {
-        let options = options.map { option in option.valueName.map { "[\(option.name) \($0)]" } ?? "[\(option.name)]" }
+        let options = options.map { option in
+            let text = option.name + (option.valueName.map { " " + $0 } ?? "")
+            return option.required ? text : "[\(text)]"
+        }
         return (["nnlab", name, positionalUsage] + options).filter { !$0.isEmpty }.joined(separator: " ")
     }
 

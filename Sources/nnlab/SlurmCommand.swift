@@ -7,7 +7,7 @@ let slurmSpec = CommandSpec(
     positionalUsage: "PATH ...",
     positionalHelp: "Experiment files or folders of them.",
     options: [
-        OptionSpec(name: "--tasks", valueName: "N", help: "Array tasks, one shard of the sweep each (required)."),
+        OptionSpec(name: "--tasks", valueName: "N", help: "Array tasks, one shard of the sweep each (required).", required: true),
         OptionSpec(name: "--parallel", valueName: "P", help: "Tasks running at once (default: as many as the cluster gives)."),
         OptionSpec(name: "--partition", valueName: "NAME", help: "The partition to run in (default: the cluster's)."),
         OptionSpec(name: "--time", valueName: "HH:MM:SS", help: "Each task's time limit, in any form sbatch reads."),

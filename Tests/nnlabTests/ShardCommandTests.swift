@@ -173,6 +173,15 @@ final class ShardCommandTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: folder.appendingPathComponent("out").path))
     }
 
+    /// `nnlab slurm` without its one required option says so, and its usage
+    /// line shows that option unbracketed, the optional ones in brackets.
+    func testSlurmWithoutTasksShowsItAsRequired() throws {
+        let result = try runTool(["slurm", "small.json"], in: folder)
+        XCTAssertEqual(result.status, 2)
+        XCTAssert(result.stderr.hasPrefix("nnlab: error: missing argument --tasks N\n"), result.stderr)
+        XCTAssert(result.stderr.contains("Usage: nnlab slurm PATH ... --tasks N [--parallel P] "), result.stderr)
+    }
+
     /// SIGTERM (scancel, a time limit) stops a shard like Ctrl-C: finished runs kept, its record written, exit 143.
     func testATerminatedShardKeepsItsFinishedRunsAndResumes() throws {
         try write(sweep(epochs: 400))
