@@ -356,13 +356,19 @@ final class SVGChartTests: XCTestCase {
         XCTAssertFalse(a.svg().contains("0.30000000000000004"))
     }
 
-    /// The heatmap's cells: per colour path, its rectangles (x, y, width, height).
+    /// The heatmap's cells: per colour path, its rectangles (x, y, width,
+    /// height) in pixels, through the group's "translate(x y) scale(sx sy)".
     private func cellRuns(_ document: ParsedSVG) -> [(fill: String, rects: [[Double]])] {
         document.all("path").filter { document.elements[$0.parent ?? 0].attributes["shape-rendering"] == "crispEdges" }.map { path in
+            let transform = (document.elements[path.parent ?? 0].attributes["transform"] ?? "translate(0 0) scale(1 1)")
+                .split(whereSeparator: { "() ".contains($0) }).compactMap { Double($0) }
+            XCTAssertEqual(transform.count, 4, "translate(x y) scale(sx sy)")
+            let (dx, dy, sx, sy) = (transform[0], transform[1], transform[2], transform[3])
             let rects = (path.attributes["d"] ?? "").split(separator: "z").map { piece -> [Double] in
                 // "Mx,yhWvHh-Wz"
                 let numbers = piece.split(whereSeparator: { "Mhv,".contains($0) }).compactMap { Double($0) }
-                return Array(numbers.prefix(4))
+                guard numbers.count >= 4 else { return numbers }
+                return [dx + sx * numbers[0], dy + sy * numbers[1], sx * numbers[2], sy * numbers[3]]
             }
             return (path.attributes["fill"] ?? "", rects)
         }
@@ -384,6 +390,17 @@ final class SVGChartTests: XCTestCase {
         XCTAssertEqual(blueRuns[0][2], 2 * blueRuns[1][2], accuracy: 0.02, "two equal neighbours merge into one rectangle")
         XCTAssertGreaterThan(blueRuns[0][1], orangeRuns[2][1], "row 0 is drawn at the bottom")
         XCTAssertEqual(blueRuns[0][0], orangeRuns[2][0] - (orangeRuns[2][2] / 3), accuracy: 0.02, "the nan cell starts the top row")
+        // The grid covers the plot's range: x1 from 0 to 4, the x axis's ticks 0 and 4.
+        let rects = cells.flatMap(\.rects)
+        func xTick(_ label: String) -> Double? {
+            document.all("text").first { $0.text == label && $0.attributes["text-anchor"] == "middle" }.flatMap { Double($0.attributes["x"] ?? "") }
+        }
+        if let zero = xTick("0"), let four = xTick("4") {
+            XCTAssertEqual(rects.map { $0[0] }.min()!, zero, accuracy: 0.02, "the grid starts at x1 = 0")
+            XCTAssertEqual(rects.map { $0[0] + $0[2] }.max()!, four, accuracy: 0.02, "the grid ends at x1 = 4")
+        } else {
+            XCTFail("x ticks 0 and 4")
+        }
         // The points inside the range, with their class colours and a dark outline.
         let dots = document.all("circle").filter { $0.attributes["r"] == "3.5" }
         XCTAssertEqual(dots.map { $0.attributes["fill"] ?? "" }, ["#0072B2", "#E69F00"])

@@ -165,7 +165,10 @@ public struct Heatmap: Sendable {
 
     /// The grid: one path per colour (in the order the colours first appear, row 0
     /// first), each neighbouring run of cells of that colour in a row one rectangle
-    /// of it — about a third of the bytes of a rect per cell.
+    /// of it — about a third of the bytes of a rect per cell. The paths are in
+    /// cell units (a cell of the widest row is 1 × 1, the top row at y = 0),
+    /// placed on the plot by the group's transform: whole numbers, where pixel
+    /// coordinates took twice the bytes.
     private func cells(area: PlotArea, xAxis: ResolvedAxis, yAxis: ResolvedAxis) -> String {
         let rows = values.count
         guard rows > 0 else { return "" }
@@ -175,31 +178,33 @@ public struct Heatmap: Sendable {
         let gridBottom = area.y(yAxis.fraction(y.range?.lowerBound ?? yAxis.low))
         let gridTop = area.y(yAxis.fraction(y.range?.upperBound ?? yAxis.high))
         let shownRows = min(rows, Heatmap.maxCells)
-        let cellHeight = (gridBottom - gridTop) / Double(shownRows)
+        let sampled = (0 ..< shownRows).map { values[$0 * rows / shownRows] }
+        // The widest row's cells are the unit; a shorter row's are wider.
+        let unitColumns = sampled.map { min($0.count, Heatmap.maxCells) }.max() ?? 0
+        guard unitColumns > 0 else { return "<g shape-rendering=\"crispEdges\">\n</g>\n" }
         var paths = ColorRunPaths()
         var colors = ColorIndices(color: color)
-        let cellHeightText = Array(SVG.f(cellHeight).utf8)
         // Each column's left edge and each run's width, formatted once for the rows' width.
-        var columns = 0, cells = ColorRunPaths.Columns(xs: [], widths: [], height: cellHeightText)
+        var columns = 0, cells = ColorRunPaths.Columns(xs: [], widths: [], height: Array("1".utf8))
         var indices: [Int] = []
-        for shownRow in 0 ..< shownRows {
-            let row = values[shownRow * rows / shownRows]
-            guard !row.isEmpty else { continue }
+        for (shownRow, row) in sampled.enumerated() where !row.isEmpty {
             let shownColumns = min(row.count, Heatmap.maxCells)
-            let cellWidth = (gridRight - gridLeft) / Double(shownColumns)
+            let cellWidth = Double(unitColumns) / Double(shownColumns)
             if shownColumns != columns {
                 columns = shownColumns
-                cells = ColorRunPaths.Columns(xs: (0 ..< columns).map { Array(SVG.f(gridLeft + Double($0) * cellWidth).utf8) },
+                cells = ColorRunPaths.Columns(xs: (0 ..< columns).map { Array(SVG.f(Double($0) * cellWidth).utf8) },
                                               widths: (0 ... columns).map { Array(SVG.f(Double($0) * cellWidth).utf8) },
-                                              height: cellHeightText)
+                                              height: Array("1".utf8))
             }
             indices.removeAll(keepingCapacity: true)
             for column in 0 ..< shownColumns { indices.append(colors.index(of: row[column * row.count / shownColumns], in: &paths)) }
-            let y0 = Array(SVG.f(gridBottom - Double(shownRow + 1) * cellHeight).utf8)
-            paths.addRuns(indices, cells, y: y0)
+            paths.addRuns(indices, cells, y: Array(String(shownRows - 1 - shownRow).utf8))
         }
         let markup = paths.markup(separator: "\n")
-        return "<g shape-rendering=\"crispEdges\">\n" + markup + (markup.isEmpty ? "" : "\n") + "</g>\n"
+        // The scale in full precision: rounded to SVG.f's hundredths, 100 cells could miss the plot's edge by a pixel.
+        let scale = numberText((gridRight - gridLeft) / Double(unitColumns)) + " " + numberText((gridBottom - gridTop) / Double(shownRows))
+        return "<g shape-rendering=\"crispEdges\" transform=\"translate(\(SVG.f(gridLeft)) \(SVG.f(gridTop))) scale(\(scale))\">\n"
+            + markup + (markup.isEmpty ? "" : "\n") + "</g>\n"
     }
 
     /// The colour of one cell value (see the type's doc).
