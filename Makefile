@@ -30,9 +30,10 @@ CROSS_TUNE = -Xswiftc -target-cpu -Xswiftc haswell -Xswiftc -DNNLAB_FMA
 # 11 (no dynamic linking of a dozen Swift libraries), which is most of the
 # cost of a small `nnlab run`. It is also linked at a fixed address (-no-pie):
 # a position-independent binary this size has about 74,000 relocations for the
-# loader to apply at every start, a fixed one about 450, so `nnlab --help`
-# takes 4.2 ms instead of 5.8 (what is given up is address-space layout
-# randomisation of the tool's own code, which reads only local files).
+# loader to apply at every start, a fixed one about 900 (`nnlab --help`: 5.8 →
+# 4.2 ms on a Zen 3, 3.43 → 3.34 ms on a Zen 5). What is given up is
+# address-space layout randomisation of the tool's own code, which reads only
+# local files.
 # `make build LINK=` links dynamically, and as position-independent code.
 LINK ?= --static-swift-stdlib -Xswiftc -Xclang-linker -Xswiftc -no-pie
 

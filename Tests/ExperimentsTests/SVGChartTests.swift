@@ -357,12 +357,14 @@ final class SVGChartTests: XCTestCase {
     }
 
     /// The heatmap's cells: per colour path, its rectangles (x, y, width,
-    /// height) in pixels, through the group's "translate(x y) scale(sx sy)".
+    /// height) in pixels, through the group's "translate(x y) scale(sx sy)"
+    /// ("scale(s)" when sx = sy).
     private func cellRuns(_ document: ParsedSVG) -> [(fill: String, rects: [[Double]])] {
         document.all("path").filter { document.elements[$0.parent ?? 0].attributes["shape-rendering"] == "crispEdges" }.map { path in
-            let transform = (document.elements[path.parent ?? 0].attributes["transform"] ?? "translate(0 0) scale(1 1)")
+            var transform = (document.elements[path.parent ?? 0].attributes["transform"] ?? "translate(0 0) scale(1 1)")
                 .split(whereSeparator: { "() ".contains($0) }).compactMap { Double($0) }
-            XCTAssertEqual(transform.count, 4, "translate(x y) scale(sx sy)")
+            if transform.count == 3 { transform.append(transform[2]) }
+            XCTAssertEqual(transform.count, 4, "translate(x y) scale(sx sy) or scale(s)")
             let (dx, dy, sx, sy) = (transform[0], transform[1], transform[2], transform[3])
             let rects = (path.attributes["d"] ?? "").split(separator: "z").map { piece -> [Double] in
                 // "Mx,yhWvHh-Wz"

@@ -147,7 +147,7 @@ struct BoundaryFrames {
     /// shading scaled into a square, the square's outline, and `dots` on top.
     private static func appendFrame(_ run: Run, _ shading: String, left: Double, top: Double, side: Double,
                                     dots: [(x: Double, y: Double, label: Int)], radius: Double, to out: inout String) {
-        out += "<g shape-rendering=\"crispEdges\" transform=\"translate(\(SVG.f(left)) \(SVG.f(top))) scale(\(SVG.f(side / Double(cells))))\">\n"
+        out += ShadedGrid.placedGroup(left: left, top: top, cellWidth: side / Double(cells), cellHeight: side / Double(cells))
         out += shading
         out += "\n</g>\n"
         out += "<rect x=\"\(SVG.f(left))\" y=\"\(SVG.f(top))\" width=\"\(SVG.f(side))\" height=\"\(SVG.f(side))\" fill=\"none\" stroke=\"#888888\" stroke-width=\"0.8\"/>\n"

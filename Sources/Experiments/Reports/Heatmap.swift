@@ -201,9 +201,8 @@ public struct Heatmap: Sendable {
             paths.addRuns(indices, cells, y: Array(String(shownRows - 1 - shownRow).utf8))
         }
         let markup = paths.markup(separator: "\n")
-        // The scale in full precision: rounded to SVG.f's hundredths, 100 cells could miss the plot's edge by a pixel.
-        let scale = numberText((gridRight - gridLeft) / Double(unitColumns)) + " " + numberText((gridBottom - gridTop) / Double(shownRows))
-        return "<g shape-rendering=\"crispEdges\" transform=\"translate(\(SVG.f(gridLeft)) \(SVG.f(gridTop))) scale(\(scale))\">\n"
+        return ShadedGrid.placedGroup(left: gridLeft, top: gridTop, cellWidth: (gridRight - gridLeft) / Double(unitColumns),
+                                      cellHeight: (gridBottom - gridTop) / Double(shownRows))
             + markup + (markup.isEmpty ? "" : "\n") + "</g>\n"
     }
 

@@ -26,6 +26,16 @@ enum ShadedGrid {
         }
         return paths.markup(separator: "\n")
     }
+
+    /// The opening tag of a crisp-edged group that places a grid drawn in
+    /// cell units (a cell 1 × 1, the grid's top left at 0, 0) with its top
+    /// left at (`left`, `top`) and cells `cellWidth` × `cellHeight` pixels.
+    /// The scale is written in full precision: rounded to `SVG.f`'s
+    /// hundredths, 100 cells could miss the plot's edge by a pixel.
+    static func placedGroup(left: Double, top: Double, cellWidth: Double, cellHeight: Double) -> String {
+        let scale = cellWidth == cellHeight ? numberText(cellWidth) : numberText(cellWidth) + " " + numberText(cellHeight)
+        return "<g shape-rendering=\"crispEdges\" transform=\"translate(\(SVG.f(left)) \(SVG.f(top))) scale(\(scale))\">\n"
+    }
 }
 
 /// Each value's colour index in a `ColorRunPaths`, its colour computed once
