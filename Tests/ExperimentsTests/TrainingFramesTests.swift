@@ -189,6 +189,39 @@ final class TrainingFramesTests: XCTestCase {
         XCTAssertEqual(try read(folder.reportHTML), before)
     }
 
+    /// report.html is written piece by piece (its charts from their own
+    /// strings): the file is the page `html()` builds as one string, and each
+    /// chart is in it as in its file.
+    func testReportHTMLOnDiskIsThePageWithEachChartInline() throws {
+        let folder = try publish(TrainingFramesTests.moons.replacingOccurrences(of: "EPOCHS", with: "12"))
+        let report = try XCTUnwrap(Publisher.publish([folder]).first).report
+        let html = try read(folder.reportHTML)
+        XCTAssertEqual(report.html(), html)
+        let charts = try FileManager.default.contentsOfDirectory(atPath: folder.charts).filter { !$0.hasPrefix("frames-") }
+        XCTAssertGreaterThan(charts.count, 3)
+        for name in charts {
+            let svg = try read(folder.chart(name))
+            let markup = svg.hasPrefix("<?xml") ? svg[svg.range(of: "?>")!.upperBound...].trimmingCharacters(in: .whitespacesAndNewlines) : svg
+            XCTAssertTrue(markup.hasPrefix("<svg") && markup.hasSuffix("</svg>\n"), name)
+            XCTAssertTrue(html.contains("<figure>" + markup + "</figure>") || html.contains(">" + markup + "<figcaption>"), name)
+        }
+    }
+
+    func testPiecesAreWrittenAsOneFile() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("nnlab-pieces-\(UUID().uuidString)/page.html").path
+        addTeardownBlock { try? FileManager.default.removeItem(atPath: (path as NSString).deletingLastPathComponent) }
+        let long = String(repeating: "η ± 0.5 — ", count: 20_000)
+        var page = PageText()
+        page += "<h1>★</h1>"
+        page.append(piece: long.dropFirst(3))
+        page += ""
+        page.append(piece: "")
+        page += "tail\n"
+        try ResultFiles.write(pieces: page.finished, to: path)
+        XCTAssertEqual(try read(path), "<h1>★</h1>" + long.dropFirst(3) + "tail\n")
+        XCTAssertEqual(page.text, try read(path))
+    }
+
     /// The strip (report.md) and the page (report.html) show each epoch with
     /// the same shading: the same cells, scaled into their squares.
     func testTheStripAndThePageShadeEachEpochAlike() throws {

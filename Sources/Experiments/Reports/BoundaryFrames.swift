@@ -95,7 +95,7 @@ struct BoundaryFrames {
 
     /// Appends the section's figures, slider and play button (`script` makes
     /// them work; without it each picture shows its last frame).
-    func appendHTML(to out: inout String) {
+    func appendHTML(to out: inout PageText) {
         let epochs = self.epochs
         out += "<div class=\"nnlab-frames\" data-epochs=\"\(epochs.map(String.init).joined(separator: ","))\">\n"
         if epochs.count > 1 {
@@ -106,7 +106,7 @@ struct BoundaryFrames {
         out += "<div class=\"grid\">\n"
         for page in pages {
             out += "<figure style=\"flex: 0 1 330px;\">"
-            out += page
+            out.append(piece: page[...])
             out += "</figure>\n"
         }
         out += "</div>\n</div>\n"

@@ -212,8 +212,19 @@ public struct LineChart: Sendable {
                 bands += bandPaths(line, band, xAxis: xAxis, yAxis: yAxis, area: area, color: style.color, group: group)
             }
             let strokeWidth = line.faded ? "1.2" : "2"
+            let groupText = String(group)
+            // The vertices and tooltips are appended piece by piece: a chart has
+            // thousands, and a string per vertex or an array per tooltip cost
+            // as much as the numbers themselves.
             for run in SVG.visibleRuns(pixels, area: area) where run.count >= 2 && line.joined {
-                lines += "<polyline points=\"\(run.map { "\(SVG.f($0.0)),\(SVG.f($0.1))" }.joined(separator: " "))\" stroke=\"\(style.color)\" stroke-width=\"\(strokeWidth)\"\(style.dashAttribute) data-s=\"\(group)\"/>\n"
+                lines += "<polyline points=\""
+                for (k, vertex) in run.enumerated() {
+                    if k > 0 { lines += " " }
+                    lines += SVG.f(vertex.0)
+                    lines += ","
+                    lines += SVG.f(vertex.1)
+                }
+                lines += "\" stroke=\"\(style.color)\" stroke-width=\"\(strokeWidth)\"\(style.dashAttribute) data-s=\"\(groupText)\"/>\n"
             }
             let inside = pixels.indices.filter { pixels[$0].map(area.contains) ?? false }
             drawnPoints += inside.count
@@ -222,7 +233,7 @@ public struct LineChart: Sendable {
                 let alone = line.joined && (i == 0 || pixels[i - 1] == nil) && (i == pixels.count - 1 || pixels[i + 1] == nil)
                 let mark = line.mark == .none && alone ? PointMark.dot : line.mark
                 let marker = SVG.marker(mark, px, py, color: style.color, size: alone && line.mark == .none ? 2.5 : 3.5)
-                allMarkers += marker.isEmpty ? "" : "<g data-s=\"\(group)\">" + marker.trimmingNewlines + "</g>\n"
+                if !marker.isEmpty { allMarkers += "<g data-s=\"\(groupText)\">" + marker.trimmingNewlines + "</g>\n" }
             }
 
             let cap = max(10, min(LineChart.maxTooltips, LineChart.maxChartTooltips / max(series.count, 1)))
@@ -230,13 +241,22 @@ public struct LineChart: Sendable {
             for (k, i) in inside.enumerated() where k % stride == 0 || k == inside.count - 1 {
                 guard let (px, py) = pixels[i] else { continue }
                 let point = points[i]
-                var parts = line.name.isEmpty ? [] : [line.name]
-                parts.append(x.integerTicks && point.x == point.x.rounded() && abs(point.x) < 1e15
-                    ? "\(x.hoverName) \(Int(point.x))" : SVG.named(x.hoverName, point.x))
-                parts.append(SVG.named(line.yName ?? y.hoverName, point.y))
-                var text = parts.joined(separator: " · ")
+                // "name · x · y", and the point's note on a line of its own.
+                var text = line.name.isEmpty ? "" : line.name + " · "
+                text += x.integerTicks && point.x == point.x.rounded() && abs(point.x) < 1e15
+                    ? "\(x.hoverName) \(Int(point.x))" : SVG.named(x.hoverName, point.x)
+                text += " · "
+                text += SVG.named(line.yName ?? y.hoverName, point.y)
                 if let note = point.note, !note.isEmpty { text += "\n" + note }
-                hover += "<circle cx=\"\(SVG.f(px))\" cy=\"\(SVG.f(py))\" r=\"5\" data-s=\"\(group)\"><title>\(SVG.escape(text))</title></circle>\n"
+                hover += "<circle cx=\""
+                hover += SVG.f(px)
+                hover += "\" cy=\""
+                hover += SVG.f(py)
+                hover += "\" r=\"5\" data-s=\""
+                hover += groupText
+                hover += "\"><title>"
+                hover += SVG.escape(text)
+                hover += "</title></circle>\n"
             }
         }
         out += "<g clip-path=\"url(#\(clipID))\" fill=\"none\" stroke-linejoin=\"round\" stroke-linecap=\"round\">\n" + bands + lines + "</g>\n"

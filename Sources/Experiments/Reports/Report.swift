@@ -225,15 +225,15 @@ public struct Report: Sendable {
 
     // MARK: HTML
 
-    /// report.html, built in one buffer reserved for its charts: a report
-    /// inlines a few MB of SVG, which appending piece by piece to a growing
-    /// string would copy several times over.
-    public func html() -> String {
+    /// report.html as one string.
+    public func html() -> String { htmlPage().text }
+
+    /// report.html as pieces (`PageText`): a report inlines a few MB of SVG,
+    /// which are written from the charts' own strings rather than copied into one.
+    func htmlPage() -> PageText {
         let (header, rows, items) = table()
-        let pictures = charts + boundaries
-        let capacity = 64 * 1024 + pictures.reduce(0) { $0 + $1.svg.utf8.count } + (frames?.pages.reduce(0) { $0 + $1.utf8.count } ?? 0)
-        var body = ""
-        body.reserveCapacity(capacity)
+        var body = PageText(reservingCapacity: 64 * 1024)
+        body += htmlHead(title: "nnlab: \(results.name)")
         body += "<h1>\(escapeHTML(results.name))</h1>\n"
         if let partialNote {
             // Styled inline: the stylesheet of a complete report stays as it was.
@@ -260,7 +260,7 @@ public struct Report: Sendable {
         for chart in charts {
             let kind = chart.file == "confusion-matrix.svg" ? "square" : "wide"
             body += "<h2>\(escapeHTML(chart.heading))</h2>\n<figure class=\"\(kind)\">"
-            body += inlineSVG(chart.svg)
+            body.append(piece: inlineSVG(chart.svg))
             body += "<figcaption>\(escapeHTML(chart.caption))</figcaption></figure>\n"
         }
         if !boundaries.isEmpty {
@@ -268,7 +268,7 @@ public struct Report: Sendable {
             for (k, boundary) in boundaries.enumerated() {
                 if k > 0 { body += "\n" }
                 body += "<figure>"
-                body += inlineSVG(boundary.svg)
+                body.append(piece: inlineSVG(boundary.svg))
                 body += "</figure>"
             }
             body += "\n</div>\n<p class=\"note\">\(escapeHTML(boundaryCaption))</p>\n"
@@ -280,13 +280,14 @@ public struct Report: Sendable {
         }
         if let network {
             body += "<h2>\(escapeHTML(network.heading))</h2>\n<figure>"
-            body += inlineSVG(network.svg)
+            body.append(piece: inlineSVG(network.svg))
             body += "<figcaption>\(escapeHTML(network.caption))</figcaption></figure>\n"
         }
         body += HoverScript.script
         body += "\n"
         if frames != nil { body += BoundaryFrames.script + "\n" }
-        return htmlPage(title: "nnlab: \(results.name)", body: body)
+        body += htmlFoot
+        return body
     }
 
     /// Writes `charts/*.svg`, `report.md` and `report.html` into the results
@@ -302,7 +303,7 @@ public struct Report: Sendable {
         let report = self
         try WorkerPool.run(tasks: all.count + 2, workers: jobs) { (i: Int) throws(WriteError) in
             switch i {
-            case 0: try ResultFiles.write(report.html(), to: folder.reportHTML)
+            case 0: try ResultFiles.write(pieces: report.htmlPage().finished, to: folder.reportHTML)
             case 1: try ResultFiles.write(report.markdown(), to: folder.reportMarkdown)
             default: try ResultFiles.write(all[i - 2].svg, to: folder.chart(all[i - 2].file))
             }
@@ -349,19 +350,26 @@ func escapeHTML(_ text: String) -> String {
     return String(decoding: out, as: UTF8.self)
 }
 
-/// An SVG document's markup for inlining in HTML (without its XML declaration).
-func inlineSVG(_ svg: String) -> String {
-    guard svg.hasPrefix("<?xml"), let end = svg.range(of: "?>") else { return svg }
-    return String(svg[end.upperBound...]).trimmingCharacters(in: .whitespacesAndNewlines)
+/// An SVG document's markup for inlining in HTML (without its XML declaration
+/// and the white space after it and at the end), not copied.
+func inlineSVG(_ svg: String) -> Substring {
+    guard svg.hasPrefix("<?xml"), let end = svg.range(of: "?>") else { return svg[...] }
+    let utf8 = svg[end.upperBound...].utf8
+    func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x0A || byte == 0x09 || byte == 0x0D }
+    guard let first = utf8.firstIndex(where: { !isSpace($0) }), let last = utf8.lastIndex(where: { !isSpace($0) }) else { return "" }
+    return Substring(utf8[first ... last])
 }
 
 func htmlPage(title: String, body: String) -> String {
     var page = htmlHead(title: title)
     page.reserveCapacity(page.utf8.count + body.utf8.count + 32)
     page += body
-    page += "\n</body>\n</html>\n"
+    page += htmlFoot
     return page
 }
+
+/// The page after its body.
+private let htmlFoot = "\n</body>\n</html>\n"
 
 /// The page up to and including `<body>` and its newline.
 private func htmlHead(title: String) -> String {

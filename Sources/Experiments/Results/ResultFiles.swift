@@ -63,7 +63,30 @@ public enum ResultFiles {
         if let failure { throw failure }
     }
 
+    /// Writes the concatenation of `pieces` to `path` atomically, piece after
+    /// piece, without joining them first (a report page's inlined charts).
+    static func write(pieces: [Substring], to path: String) throws(WriteError) {
+        try write(to: path) { descriptor in
+            for piece in pieces {
+                let done = piece.utf8.withContiguousStorageIfAvailable { writeAll(UnsafeRawBufferPointer($0), to: descriptor) }
+                    ?? writeAll(Array(piece.utf8), to: descriptor)
+                guard done else { return false }
+            }
+            return true
+        }
+    }
+
     private static func write(_ bytes: UnsafeRawBufferPointer, to path: String) throws(WriteError) {
+        try write(to: path) { writeAll(bytes, to: $0) }
+    }
+
+    private static func writeAll(_ bytes: [UInt8], to descriptor: Int32) -> Bool {
+        bytes.withUnsafeBytes { writeAll($0, to: descriptor) }
+    }
+
+    /// Writes the file at `path` through `body`, which writes to the descriptor
+    /// of its temporary file and says whether all went.
+    private static func write(to path: String, _ body: (Int32) -> Bool) throws(WriteError) {
         let folder = (path as NSString).deletingLastPathComponent
         try makeFolder(folder)
         let temporary = temporaryPath(path)
@@ -71,7 +94,7 @@ public enum ResultFiles {
         // (Foundation's file writing adds an fsync per file, and createFile a
         // second temporary file and rename: writing a sweep's results cost as
         // much as training it, and parallel runs waited on each other's fsyncs.)
-        guard writeWhole(bytes, to: temporary) else {
+        guard writeWhole(to: temporary, body) else {
             let failure = reason(folder: folder)
             unlink(temporary)
             throw WriteError(path: path, reason: failure)
@@ -79,24 +102,29 @@ public enum ResultFiles {
         try commit(temporary, to: path)
     }
 
-    /// Writes all of `bytes` to a new (or truncated) file at `path`.
-    private static func writeWhole(_ bytes: UnsafeRawBufferPointer, to path: String) -> Bool {
+    /// Creates (or truncates) the file at `path` and has `body` write it.
+    private static func writeWhole(to path: String, _ body: (Int32) -> Bool) -> Bool {
         let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { return false }
-        var written = true, offset = 0
-        while offset < bytes.count {
-            let count = Foundation.write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
-            if count < 0 {
-                if errno == EINTR { continue }
-                written = false
-                break
-            }
-            offset += count
-        }
+        let written = body(descriptor)
         let savedErrno = errno
         let closed = close(descriptor) == 0
         if !written { errno = savedErrno }
         return written && closed
+    }
+
+    /// Writes all of `bytes` to `descriptor` (a write may take part of them).
+    private static func writeAll(_ bytes: UnsafeRawBufferPointer, to descriptor: Int32) -> Bool {
+        var offset = 0
+        while offset < bytes.count {
+            let count = Foundation.write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
+            if count < 0 {
+                if errno == EINTR { continue }
+                return false
+            }
+            offset += count
+        }
+        return true
     }
 
     /// The temporary name `path` is written under before its rename.
