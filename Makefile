@@ -24,18 +24,21 @@ TUNE ?= $(if $(NATIVE_CPU),-Xswiftc -target-cpu -Xswiftc $(NATIVE_CPU)) \
 # CPU with AVX2 and FMA (Haswell, 2013), whatever this machine's CPU is.
 CROSS_TUNE = -Xswiftc -target-cpu -Xswiftc haswell -Xswiftc -DNNLAB_FMA
 
-# The release tool links the Swift runtime and Foundation into its binary
-# (--static-swift-stdlib; the C library stays shared): a larger file (about
-# 80 MB, ICU's data included), but a process starts in about 4 ms instead of
-# 11 (no dynamic linking of a dozen Swift libraries), which is most of the
-# cost of a small `nnlab run`. It is also linked at a fixed address (-no-pie):
-# a position-independent binary this size has about 74,000 relocations for the
-# loader to apply at every start, a fixed one about 900 (`nnlab --help`: 5.8 →
-# 4.2 ms on a Zen 3, 3.43 → 3.34 ms on a Zen 5). What is given up is
+# The release tool is one static executable (-static-executable: the Swift
+# runtime, Foundation with ICU's data, and the C library in one file of about
+# 80 MB), at a fixed address. A process then starts without the dynamic
+# loader: no shared libraries to map, no symbols to look up, no relocations to
+# apply. Against the Swift libraries linked in and the C library shared (the
+# link of 2026-12-02, --static-swift-stdlib -no-pie), `nnlab --help` takes
+# 1.5 ms less (3.0 → 1.5 ms above /bin/true, medians of 150 alternating runs,
+# Zen 5), and with the dynamic Swift libraries a process started in 11 ms.
+# Nothing in nnlab needs what a static C library cannot do (look up users or
+# hosts through NSS, load code with dlopen); the linker's warnings about them
+# are for Foundation functions nnlab does not call. What is given up is
 # address-space layout randomisation of the tool's own code, which reads only
 # local files.
 # `make build LINK=` links dynamically, and as position-independent code.
-LINK ?= --static-swift-stdlib -Xswiftc -Xclang-linker -Xswiftc -no-pie
+LINK ?= -Xswiftc -static-executable
 
 .PHONY: build run test bench clean screenshots tour
 
