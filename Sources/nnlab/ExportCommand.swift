@@ -116,11 +116,12 @@ func runExport(_ arguments: ParsedArguments) -> ExitStatus {
             let missing = destination.experiments.map(\.missing.count).reduce(0, +)
             let names = destination.experiments.count == 1 ? destination.experiments[0].name : "\(destination.experiments.count) experiments"
             let note = missing == 0 ? "" : " (\(missing) unfinished \(missing == 1 ? "run" : "runs") left out)"
+            let runsText = "\(runs) \(runs == 1 ? "run" : "runs") of \(names)"
             switch format {
             case .tensorboard:
                 let folder = TensorBoardFolder(path: destination.path, byExperiment: destination.byExperiment)
                 _ = try TensorBoardExport.write(destination.experiments, to: folder)
-                print("\(destination.path): \(runs) runs of \(names)\(note); view with: tensorboard --logdir \(destination.path)")
+                print("\(destination.path): \(runsText)\(note); view with: tensorboard --logdir \(destination.path)")
             case .table:
                 let text = TidyTable.text(destination.experiments)
                 if destination.path == "-" {
@@ -128,7 +129,7 @@ func runExport(_ arguments: ParsedArguments) -> ExitStatus {
                 } else {
                     try ResultFiles.write(text, to: destination.path)
                     let rows = destination.experiments.flatMap(\.runs).map(\.curve.epochs.count).reduce(0, +)
-                    print("\(destination.path): \(rows) rows, \(runs) runs of \(names)\(note)")
+                    print("\(destination.path): \(rows) \(rows == 1 ? "row" : "rows"), \(runsText)\(note)")
                 }
             }
         }

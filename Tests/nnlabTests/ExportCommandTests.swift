@@ -136,6 +136,16 @@ final class ExportCommandTests: XCTestCase {
         XCTAssert(left.contains("small/notes.txt"))
         XCTAssertFalse(left.contains { $0.hasPrefix("fit/") || $0.contains("learning_rate=1000,activation=tanh,seed=1") }, "\(left.sorted())")
         XCTAssertFalse(FileManager.default.fileExists(atPath: folder.appendingPathComponent("out/tensorboard/fit").path))
+
+        // One run left: the counts read as English.
+        let runFolders = folder.appendingPathComponent("out/small/runs")
+        for name in try FileManager.default.contentsOfDirectory(atPath: runFolders.path).sorted().dropFirst() {
+            try FileManager.default.removeItem(at: runFolders.appendingPathComponent(name))
+        }
+        let one = try runTool(["export", "tensorboard", "out"], in: folder)
+        XCTAssertEqual(one.stdout, "out/tensorboard: 1 run of small (7 unfinished runs left out); view with: tensorboard --logdir out/tensorboard\n")
+        let table = try runTool(["export", "table", "out/small"], in: folder)
+        XCTAssertEqual(table.stdout, "out/small/table.csv: 11 rows, 1 run of small (7 unfinished runs left out)\n")
     }
 
     /// The export's names are the results tree's, so no experiment may take them.
