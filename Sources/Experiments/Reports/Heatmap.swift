@@ -132,24 +132,46 @@ public struct Heatmap: Sendable {
         out += SVG.axes(x: xAxis, y: yAxis, area: area, xTitle: x.title, yTitle: y.title, grid: false)
 
         // The data points: training as circles, validation as diamonds on top.
+        // Appended piece by piece: a chart has hundreds of points, each with its tooltip.
         var dots = ""
         let tooltips = points.count + validationPoints.count <= Heatmap.maxTooltips
         for (set, isValidation) in [(points, false), (validationPoints, true)] {
+            var prefixes: [Int: String] = [:]
             for point in set where point.x.isFinite && point.y.isFinite && xAxis.contains(point.x) && yAxis.contains(point.y) {
                 let color = (0 ..< classCount).contains(point.label) ? SVG.palette[point.label % SVG.palette.count] : "#888888"
                 let px = area.x(xAxis.fraction(point.x)), py = area.y(yAxis.fraction(point.y))
-                var shape = isValidation ? Heatmap.diamond(px, py, fill: color) : "<circle cx=\"\(SVG.f(px))\" cy=\"\(SVG.f(py))\" r=\"3.5\" fill=\"\(color)\"/>"
+                var shape = isValidation ? Heatmap.diamond(px, py, fill: color) : Heatmap.circle(px, py, fill: color)
                 if tooltips {
-                    let text = "\(className(point.label)) · \(isValidation ? "validation" : "training") · "
-                        + "\(SVG.named(x.hoverName, point.x)) · \(SVG.named(y.hoverName, point.y))"
-                    shape = String(shape.dropLast(2)) + "><title>\(SVG.escape(text))</title></\(isValidation ? "path" : "circle")>"
+                    // The shape's "/>" becomes its tooltip and closing tag.
+                    shape.removeLast(2)
+                    dots += shape
+                    dots += "><title>"
+                    let prefix = prefixes[point.label] ?? SVG.escape("\(className(point.label)) · \(isValidation ? "validation" : "training") · ")
+                    prefixes[point.label] = prefix
+                    dots += prefix
+                    dots += SVG.escape(SVG.named(x.hoverName, point.x) + " · " + SVG.named(y.hoverName, point.y))
+                    dots += isValidation ? "</title></path>\n" : "</title></circle>\n"
+                } else {
+                    dots += shape
+                    dots += "\n"
                 }
-                dots += shape + "\n"
             }
         }
         if !dots.isEmpty { out += "<g stroke=\"#1A1A1A\" stroke-width=\"0.8\">\n" + dots + "</g>\n" }
         out += "</svg>\n"
         return out
+    }
+
+    /// A training point's circle centred at (x, y).
+    static func circle(_ x: Double, _ y: Double, fill: String) -> String {
+        var shape = "<circle cx=\""
+        shape += SVG.f(x)
+        shape += "\" cy=\""
+        shape += SVG.f(y)
+        shape += "\" r=\"3.5\" fill=\""
+        shape += fill
+        shape += "\"/>"
+        return shape
     }
 
     /// A diamond (a square on its corner) centred at (x, y), for a validation point.
