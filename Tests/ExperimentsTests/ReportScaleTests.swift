@@ -126,7 +126,7 @@ final class ReportScaleTests: XCTestCase {
         XCTAssertEqual(IndexPage.sparkline(point, results: withoutCurves), "", "nothing on disk to read")
     }
 
-    /// `SVG.f` gives `%.2f` trimmed of trailing zeros, ties and large values included.
+    /// `SVG.f` (and `SVG.appendF`) gives `%.2f` trimmed of trailing zeros, ties and large values included.
     func testPixelCoordinatesAreRoundedAsPrintfDoes() {
         func reference(_ value: Double) -> String {
             var text = String(format: "%.2f", value)
@@ -140,6 +140,13 @@ final class ReportScaleTests: XCTestCase {
         values += (0 ..< 20000).map { (Self.noise($0) - 0.3) * pow(10, Double($0 % 9) - 3) }
         values += (0 ..< 2000).map { Double($0) / 200 - 5 }   // every tie of the third decimal
         for value in values { XCTAssertEqual(SVG.f(value), reference(value), "\(value)") }
+        // Appended as bytes (charts' vertices and points): the same digits.
+        var bytes: [UInt8] = Array("x".utf8)
+        for value in values + [.nan, 1e300] {
+            bytes.removeSubrange(1...)
+            SVG.appendF(value, to: &bytes)
+            XCTAssertEqual(String(decoding: bytes.dropFirst(), as: UTF8.self), SVG.f(value), "\(value)")
+        }
     }
 
     // MARK: - Many grid points

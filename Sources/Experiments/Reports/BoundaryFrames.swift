@@ -158,22 +158,26 @@ struct BoundaryFrames {
                                    radius: Double, to out: inout String) {
         guard !dots.isEmpty else { return }
         let x = run.plane.xRange, y = run.plane.yRange
-        let r = SVG.f(radius)
-        out += "<g stroke=\"#1A1A1A\" stroke-width=\"\(SVG.f(radius / 4))\">\n"
+        // As bytes: a strip draws its dots in every frame, thousands of circles.
+        let r = Array(SVG.f(radius).utf8)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(64 * dots.count + 64)
+        bytes += "<g stroke=\"#1A1A1A\" stroke-width=\"\(SVG.f(radius / 4))\">\n".utf8
         for dot in dots where x.contains(dot.x) && y.contains(dot.y) {
             let px = left + (dot.x - x.lowerBound) / (x.upperBound - x.lowerBound) * side
             let py = top + side - (dot.y - y.lowerBound) / (y.upperBound - y.lowerBound) * side
-            out += "<circle cx=\""
-            out += SVG.f(px)
-            out += "\" cy=\""
-            out += SVG.f(py)
-            out += "\" r=\""
-            out += r
-            out += "\" fill=\""
-            out += SVG.palette[dot.label % SVG.palette.count]
-            out += "\"/>"
+            bytes += "<circle cx=\"".utf8
+            SVG.appendF(px, to: &bytes)
+            bytes += "\" cy=\"".utf8
+            SVG.appendF(py, to: &bytes)
+            bytes += "\" r=\"".utf8
+            bytes += r
+            bytes += "\" fill=\"".utf8
+            bytes += SVG.palette[dot.label % SVG.palette.count].utf8
+            bytes += "\"/>".utf8
         }
-        out += "\n</g>\n"
+        bytes += "\n</g>\n".utf8
+        out += String(decoding: bytes, as: UTF8.self)
     }
 
     /// At most `max` of the points, evenly spaced in their order (deterministic).

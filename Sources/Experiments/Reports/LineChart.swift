@@ -188,10 +188,10 @@ public struct LineChart: Sendable {
         }
 
         // Lines, bands and markers, clipped; faded series first.
-        var hover = ""
+        var hover: [UInt8] = []   // the tooltips' circles, as bytes (a chart has thousands)
         var allMarkers = ""   // outside the clip, so markers at the edges stay whole
         var drawnPoints = 0
-        var lines = "", bands = ""
+        var lines: [UInt8] = [], bands = ""
         let order = series.indices.filter { series[$0].faded } + series.indices.filter { !series[$0].faded }
         for index in order {
             let line = series[index]
@@ -213,18 +213,18 @@ public struct LineChart: Sendable {
             }
             let strokeWidth = line.faded ? "1.2" : "2"
             let groupText = String(group)
-            // The vertices and tooltips are appended piece by piece: a chart has
-            // thousands, and a string per vertex or an array per tooltip cost
-            // as much as the numbers themselves.
+            // The vertices and tooltips are appended as bytes: a chart has
+            // thousands, and a string per vertex, an array per tooltip or a
+            // String append per piece cost more than the numbers themselves.
             for run in SVG.visibleRuns(pixels, area: area) where run.count >= 2 && line.joined {
-                lines += "<polyline points=\""
+                lines += "<polyline points=\"".utf8
                 for (k, vertex) in run.enumerated() {
-                    if k > 0 { lines += " " }
-                    lines += SVG.f(vertex.0)
-                    lines += ","
-                    lines += SVG.f(vertex.1)
+                    if k > 0 { lines.append(UInt8(ascii: " ")) }
+                    SVG.appendF(vertex.0, to: &lines)
+                    lines.append(UInt8(ascii: ","))
+                    SVG.appendF(vertex.1, to: &lines)
                 }
-                lines += "\" stroke=\"\(style.color)\" stroke-width=\"\(strokeWidth)\"\(style.dashAttribute) data-s=\"\(groupText)\"/>\n"
+                lines += "\" stroke=\"\(style.color)\" stroke-width=\"\(strokeWidth)\"\(style.dashAttribute) data-s=\"\(groupText)\"/>\n".utf8
             }
             let inside = pixels.indices.filter { pixels[$0].map(area.contains) ?? false }
             drawnPoints += inside.count
@@ -248,18 +248,18 @@ public struct LineChart: Sendable {
                 text += " · "
                 text += SVG.named(line.yName ?? y.hoverName, point.y)
                 if let note = point.note, !note.isEmpty { text += "\n" + note }
-                hover += "<circle cx=\""
-                hover += SVG.f(px)
-                hover += "\" cy=\""
-                hover += SVG.f(py)
-                hover += "\" r=\"5\" data-s=\""
-                hover += groupText
-                hover += "\"><title>"
-                hover += SVG.escape(text)
-                hover += "</title></circle>\n"
+                hover += "<circle cx=\"".utf8
+                SVG.appendF(px, to: &hover)
+                hover += "\" cy=\"".utf8
+                SVG.appendF(py, to: &hover)
+                hover += "\" r=\"5\" data-s=\"".utf8
+                hover += groupText.utf8
+                hover += "\"><title>".utf8
+                hover += SVG.escape(text).utf8
+                hover += "</title></circle>\n".utf8
             }
         }
-        out += "<g clip-path=\"url(#\(clipID))\" fill=\"none\" stroke-linejoin=\"round\" stroke-linecap=\"round\">\n" + bands + lines + "</g>\n"
+        out += "<g clip-path=\"url(#\(clipID))\" fill=\"none\" stroke-linejoin=\"round\" stroke-linecap=\"round\">\n" + bands + String(decoding: lines, as: UTF8.self) + "</g>\n"
         if !allMarkers.isEmpty { out += "<g>\n" + allMarkers + "</g>\n" }
 
         // Marked points: diverged ones in the band, stacked; off-scale ones 7 px inside the edge.
@@ -291,7 +291,7 @@ public struct LineChart: Sendable {
                 text += (text.isEmpty ? "" : "\n") + SVG.named(x.hoverName, mark.x) + " · "
                     + (mark.y.map { SVG.named(y.hoverName, $0) } ?? "\(y.hoverName) none") + (place.edge == .offScale ? " (off the scale)" : "")
             }
-            hover += "<circle cx=\"\(SVG.f(px))\" cy=\"\(SVG.f(py))\" r=\"6\"\(group)><title>\(SVG.escape(text))</title></circle>\n"
+            hover += "<circle cx=\"\(SVG.f(px))\" cy=\"\(SVG.f(py))\" r=\"6\"\(group)><title>\(SVG.escape(text))</title></circle>\n".utf8
         }
         if !marks.isEmpty { out += "<g>\n" + marks + "</g>\n" }
 
@@ -299,7 +299,7 @@ public struct LineChart: Sendable {
             out += "<text x=\"\(SVG.f(area.left + area.width / 2))\" y=\"\(SVG.f(area.top + area.height / 2))\" text-anchor=\"middle\" font-size=\"13\" fill=\"#888888\">no data</text>\n"
         }
         if !hover.isEmpty {
-            out += "<g class=\"nnlab-hit\" fill=\"#000000\" fill-opacity=\"0\">\n" + hover + "</g>\n"
+            out += "<g class=\"nnlab-hit\" fill=\"#000000\" fill-opacity=\"0\">\n" + String(decoding: hover, as: UTF8.self) + "</g>\n"
         }
         let columnLeft = area.right + max(16, lastXLabel)
         out += legend.svg(left: columnLeft)

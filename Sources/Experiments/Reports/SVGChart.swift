@@ -429,30 +429,48 @@ enum SVG {
             // The digits written straight into the string's storage (a short
             // string lives inline, so most coordinates allocate nothing).
             let negative = value < 0 && hundredths != 0
-            return String(unsafeUninitializedCapacity: 24) { buffer in
-                var digits = 0, rest = hundredths
-                repeat { digits += 1; rest /= 10 } while rest > 0
-                let fraction = hundredths % 100
-                // Trailing zeros of the fraction are dropped, and the point with them.
-                let kept = fraction == 0 ? 0 : (fraction % 10 == 0 ? 1 : 2)
-                let wholeDigits = max(1, digits - 2)
-                var count = negative ? 1 : 0
-                if negative { buffer[0] = UInt8(ascii: "-") }
-                var whole = hundredths / 100
-                for k in stride(from: wholeDigits - 1, through: 0, by: -1) {
-                    buffer[count + k] = UInt8(ascii: "0") + UInt8(whole % 10)
-                    whole /= 10
-                }
-                count += wholeDigits
-                if kept > 0 {
-                    buffer[count] = UInt8(ascii: ".")
-                    buffer[count + 1] = UInt8(ascii: "0") + UInt8(fraction / 10)
-                    if kept == 2 { buffer[count + 2] = UInt8(ascii: "0") + UInt8(fraction % 10) }
-                    count += 1 + kept
-                }
-                return count
-            }
+            return String(unsafeUninitializedCapacity: 24) { writeHundredths(hundredths, negative: negative, into: $0) }
         }
+        return formatted(value)
+    }
+
+    /// `f(value)`'s bytes appended to `out`, for markup built as bytes.
+    static func appendF(_ value: Double, to out: inout [UInt8]) {
+        guard let hundredths = roundedProduct(abs(value), times: 100) else { return out += formatted(value).utf8 }
+        let negative = value < 0 && hundredths != 0
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 24) { buffer in
+            let count = writeHundredths(hundredths, negative: negative, into: buffer)
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[..<count]))
+        }
+    }
+
+    /// The digits of `f` for 100·|value| rounded to `hundredths`, into `buffer`; their count.
+    private static func writeHundredths(_ hundredths: Int, negative: Bool, into buffer: UnsafeMutableBufferPointer<UInt8>) -> Int {
+        var digits = 0, rest = hundredths
+        repeat { digits += 1; rest /= 10 } while rest > 0
+        let fraction = hundredths % 100
+        // Trailing zeros of the fraction are dropped, and the point with them.
+        let kept = fraction == 0 ? 0 : (fraction % 10 == 0 ? 1 : 2)
+        let wholeDigits = max(1, digits - 2)
+        var count = negative ? 1 : 0
+        if negative { buffer[0] = UInt8(ascii: "-") }
+        var whole = hundredths / 100
+        for k in stride(from: wholeDigits - 1, through: 0, by: -1) {
+            buffer[count + k] = UInt8(ascii: "0") + UInt8(whole % 10)
+            whole /= 10
+        }
+        count += wholeDigits
+        if kept > 0 {
+            buffer[count] = UInt8(ascii: ".")
+            buffer[count + 1] = UInt8(ascii: "0") + UInt8(fraction / 10)
+            if kept == 2 { buffer[count + 2] = UInt8(ascii: "0") + UInt8(fraction % 10) }
+            count += 1 + kept
+        }
+        return count
+    }
+
+    /// `f` of a value too large for `roundedProduct` (or NaN), by `String(format:)`.
+    private static func formatted(_ value: Double) -> String {
         var text = String(format: "%.2f", value)
         if text.contains(".") {
             while text.hasSuffix("0") { text.removeLast() }
