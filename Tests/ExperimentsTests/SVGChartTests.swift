@@ -480,6 +480,71 @@ final class SVGChartTests: XCTestCase {
         }
     }
 
+    /// `SVG.number` lays out printf's rounded digits (`%.(d−1)e`), and
+    /// `ReportNumber.fixed` is `%.(d)f` with its trailing zeros trimmed, for
+    /// values of every magnitude, ties and near-ties among them.
+    func testNumberAndFixedArePrintfsDigitsLaidOut() {
+        func layout(_ value: Double, _ digits: Int) -> String {
+            let printf = String(format: "%.\(digits - 1)e", abs(value))
+            let e = printf.firstIndex(of: "e")!
+            var significand = printf[..<e].filter { $0 != "." }
+            let exponent = Int(printf[printf.index(after: e)...])!
+            while significand.count > 1, significand.hasSuffix("0") { significand.removeLast() }
+            let sign = value < 0 ? "-" : "", chars = Array(significand)
+            guard exponent >= -3, exponent < 6 else {
+                return sign + String(chars[0]) + (chars.count > 1 ? "." + String(chars[1...]) : "") + "e\(exponent)"
+            }
+            if exponent < 0 { return sign + "0." + String(repeating: "0", count: -exponent - 1) + significand }
+            if chars.count <= exponent + 1 { return sign + significand + String(repeating: "0", count: exponent + 1 - chars.count) }
+            return sign + String(chars[...exponent]) + "." + String(chars[(exponent + 1)...])
+        }
+        func fixed(_ value: Double, _ decimals: Int) -> String {
+            var printf = String(format: "%.\(decimals)f", value)
+            if printf.contains(".") {
+                while printf.hasSuffix("0") { printf.removeLast() }
+                if printf.hasSuffix(".") { printf.removeLast() }
+            }
+            return printf == "-0" ? "0" : printf
+        }
+        var generator = SystemRandomNumberGenerator()
+        var values: [Double] = [0.125, 0.375, 2.5, 9.9996, 999.95, 0.00099995, 999_999.5, 1e-300, .leastNonzeroMagnitude, 1.7e308, 1, 10, 1e22, 1e23, 2.2250738585072014e-308, Double.leastNormalMagnitude / 64]
+        for _ in 0 ..< 3_000 {
+            values.append(Foundation.pow(10, Double.random(in: -30 ... 30, using: &generator)) * Double.random(in: 1 ... 10, using: &generator))
+            values.append(Double(Int.random(in: 1 ... 99_999, using: &generator)) / [1, 10, 100, 1000, 10_000, 1e6][Int.random(in: 0 ... 5, using: &generator)])
+        }
+        for k in 0 ..< 1_000 { values += [Double(k) / 8, Double(k) / 1024, Double(k) * 0.0005] }
+        for magnitude in values {
+            for value in [magnitude, -magnitude] {
+                for digits in 1 ... 17 {
+                    XCTAssertEqual(SVG.number(value, significantDigits: digits), value == 0 ? "0" : layout(value, digits), "\(value) to \(digits) digits")
+                }
+                for decimals in 0 ... 10 {
+                    XCTAssertEqual(ReportNumber.fixed(value, decimals: decimals), fixed(value, decimals), "\(value) with \(decimals) decimals")
+                }
+            }
+        }
+        XCTAssertEqual(ReportNumber.fixed(.nan, decimals: 2), "nan")
+    }
+
+    /// Printable ASCII is measured byte by byte, as the character-by-character definition measures it.
+    func testTextWidthOfASCIIIsPerCharacter() {
+        func reference(_ text: String) -> Double {
+            text.reduce(0.0) { ems, character in
+                switch character {
+                case " ", ".", ",", ":", ";", "i", "j", "l", "I", "|", "!", "'", "(", ")", "[", "]", "f", "t", "r": return ems + 0.33
+                case "m", "w", "M", "W", "—", "…": return ems + 0.89
+                default: return ems + (character.isUppercase ? 0.69 : 0.57)
+                }
+            } * 12
+        }
+        let alphabet: [Character] = Array(" !\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~") + ["·", "—", "é", "\r\n", "\t"]
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0 ..< 2_000 {
+            let text = String((0 ..< Int.random(in: 0 ... 20, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! })
+            XCTAssertEqual(SVG.textWidth(text, fontSize: 12), reference(text), accuracy: 1e-9, text)
+        }
+    }
+
     func testEscapeLeavesPlainTextAndEscapesTheRest() {
         XCTAssertEqual(SVG.escape("learning_rate=0.1, seed 2 · épsilon"), "learning_rate=0.1, seed 2 · épsilon")
         XCTAssertEqual(SVG.escape("a\u{FFFE}b\u{FFFF}c\u{FFFD}"), "a\u{FFFD}b\u{FFFD}c\u{FFFD}")

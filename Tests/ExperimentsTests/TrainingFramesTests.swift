@@ -289,6 +289,29 @@ final class TrainingFramesTests: XCTestCase {
         for i in widths.indices { for j in widths.indices where sizes[i] < sizes[j] { XCTAssertLessThan(widths[i], widths[j]) } }
     }
 
+    /// Each line's tooltip names its weight wˡⱼₖ (layer superscript, unit and
+    /// input subscripts, two-digit indices included) and its value.
+    func testTheDiagramsTooltipsNameEachWeight() throws {
+        var generator = Generator(seed: 3)
+        let network = try Network(inputs: 2, specs: [LayerSpec(units: 12, activation: .relu), LayerSpec(units: 1, activation: .sigmoid)],
+                                  generator: &generator)
+        let svg = NetworkDiagram(title: "t", network: network, pictures: []).svg()
+        let titles = try NSRegularExpression(pattern: "<title>(w[^<]*)</title>").matches(in: svg, range: NSRange(svg.startIndex..., in: svg))
+            .map { String(svg[Range($0.range(at: 1), in: svg)!]) }
+        let subscripts = Array("₀₁₂₃₄₅₆₇₈₉")
+        func lowered(_ n: Int) -> String { String(String(n).map { subscripts[$0.wholeNumberValue!] }) }
+        var expected: [String] = []
+        for (l, layer) in network.layers.enumerated() {
+            for j in 0 ..< layer.units {
+                for k in 0 ..< layer.inputs {
+                    expected.append("w\(["¹", "²"][l])\(lowered(j + 1))\(lowered(k + 1)) = \(ReportNumber.text(layer.weights[j, k]))")
+                }
+            }
+        }
+        XCTAssertEqual(titles, expected)
+        XCTAssertTrue(titles.contains { $0.hasPrefix("w²₁₁₂ = ") }, "layer 2, unit 1, input 12")
+    }
+
     /// Each unit's heatmap is its activation over the plane: at every cell centre x,
     /// layer 1's tanh(W¹x + b¹) and the output's σ(W²a¹ + b²), computed here by hand.
     func testUnitHeatmapsAreTheUnitsActivationsOverThePlane() throws {

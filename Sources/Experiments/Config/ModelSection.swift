@@ -272,18 +272,33 @@ private func checkMemory(_ model: ModelConfig, node: JSONNode, shape: DataShape,
 /// it reads, and a report reads a model for each snapshot of each pictured run.
 let memoryOfThisProcess = availableMemory()
 
-/// The memory runs may use, with the words naming where the figure comes from:
-/// the machine's physical memory, or a smaller cgroup limit (v2
-/// `/sys/fs/cgroup/memory.max`, v1 `memory.limit_in_bytes`) where one is set.
-func availableMemory(cgroupFiles: [String] = ["/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes"])
-    -> (bytes: Double, name: String) {
-    let physical = Double(ProcessInfo.processInfo.physicalMemory)
-    for file in cgroupFiles {
-        guard let text = try? String(contentsOfFile: file, encoding: .utf8),
-              let limit = Double(text.trimmingCharacters(in: .whitespacesAndNewlines)) else { continue }
-        if limit < physical {
-            return (limit, "the memory limit of \(byteText(limit)) set for this container (\(file))")
-        }
+/// The memory runs may use: the machine's physical memory, or a smaller
+/// cgroup limit (v2 `/sys/fs/cgroup/memory.max`, v1 `memory.limit_in_bytes`)
+/// where one is set.
+struct AvailableMemory: Sendable {
+    var bytes: Double
+    /// The cgroup file whose limit `bytes` is, nil for the machine's memory.
+    var limitFile: String?
+
+    /// Where the figure comes from, in words for a message.
+    var name: String {
+        guard let limitFile else { return "this machine's \(byteText(bytes))" }
+        return "the memory limit of \(byteText(bytes)) set for this container (\(limitFile))"
     }
-    return (physical, "this machine's \(byteText(physical))")
+}
+
+/// `AvailableMemory` of this machine, from `cgroupFiles` (the first whose
+/// limit is below the physical memory). Read with POSIX calls: this runs at
+/// every start, before the first run.
+func availableMemory(cgroupFiles: [String] = ["/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes"])
+    -> AvailableMemory {
+    let physical = Double(sysconf(Int32(_SC_PHYS_PAGES))) * Double(sysconf(Int32(_SC_PAGESIZE)))
+    for file in cgroupFiles {
+        // "max" (no limit) or a number of bytes, and a newline.
+        guard case .success(let data) = readFile(at: file, limit: 4096, kind: "cgroup file") else { continue }
+        let text = String(decoding: data, as: UTF8.self)
+        guard let limit = Double(String(text.drop(while: \.isWhitespace).reversed().drop(while: \.isWhitespace).reversed())) else { continue }
+        if limit < physical { return AvailableMemory(bytes: limit, limitFile: file) }
+    }
+    return AvailableMemory(bytes: physical, limitFile: nil)
 }

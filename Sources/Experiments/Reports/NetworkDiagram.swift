@@ -61,7 +61,10 @@ struct NetworkDiagram {
         // The weights, under the nodes.
         let tooltips = network.layers.map { $0.units * $0.inputs }.reduce(0, +) <= NetworkDiagram.maxTooltips
         out += "<g fill=\"none\" stroke-opacity=\"0.65\">\n"
+        let widest = columns.max() ?? 0
+        let indices = tooltips ? (0 ... widest).map(lowered) : []
         for (l, layer) in network.layers.enumerated() {
+            let name = tooltips ? "w" + superscript(l + 1) : ""
             for j in 0 ..< layer.units {
                 for k in 0 ..< layer.inputs {
                     let w = layer.weights[j, k]
@@ -69,7 +72,7 @@ struct NetworkDiagram {
                     let x2 = nodeLeft(l + 1), y2 = nodeTop(l + 1, j) + sideOf(l + 1) / 2
                     out += "<line x1=\"\(SVG.f(x1))\" y1=\"\(SVG.f(y1))\" x2=\"\(SVG.f(x2))\" y2=\"\(SVG.f(y2))\""
                     out += " stroke=\"\(w < 0 ? NetworkDiagram.negative : NetworkDiagram.positive)\" stroke-width=\"\(SVG.f(NetworkDiagram.lineWidth(w, maxAbs: maxAbs)))\""
-                    out += tooltips ? " data-w=\"\(numberText(w))\"><title>w\(superscript(l + 1))\(lowered(j + 1))\(lowered(k + 1)) = \(SVG.escape(ReportNumber.text(w)))</title></line>\n" : "/>\n"
+                    out += tooltips ? " data-w=\"\(numberText(w))\"><title>\(name)\(indices[j + 1])\(indices[k + 1]) = \(SVG.escape(ReportNumber.text(w)))</title></line>\n" : "/>\n"
                 }
             }
         }
@@ -96,10 +99,14 @@ struct NetworkDiagram {
         return out + "</svg>\n"
     }
 
-    private func superscript(_ n: Int) -> String { digits(n, "⁰¹²³⁴⁵⁶⁷⁸⁹") }
-    private func lowered(_ n: Int) -> String { digits(n, "₀₁₂₃₄₅₆₇₈₉") }
-    private func digits(_ n: Int, _ glyphs: String) -> String {
-        let table = Array(glyphs)
-        return String(String(n).compactMap { $0.wholeNumberValue.map { table[$0] } })
+    private func superscript(_ n: Int) -> String { NetworkDiagram.digits(n, NetworkDiagram.superscripts) }
+    private func lowered(_ n: Int) -> String { NetworkDiagram.digits(n, NetworkDiagram.subscripts) }
+    private static let superscripts = ["⁰", "¹", "²", "³", "⁴", "⁵", "⁶", "⁷", "⁸", "⁹"]
+    private static let subscripts = ["₀", "₁", "₂", "₃", "₄", "₅", "₆", "₇", "₈", "₉"]
+    /// n's decimal digits in the given glyphs (n ≥ 0).
+    private static func digits(_ n: Int, _ glyphs: [String]) -> String {
+        var text = ""
+        for digit in String(n).utf8 { text += glyphs[Int(digit - UInt8(ascii: "0"))] }
+        return text
     }
 }

@@ -488,51 +488,95 @@ enum SVG {
         if value == 0 { return "0" }
         let digits = min(max(significantDigits, 1), 17)
         // The rounded digits and the decimal exponent, as "%.(digits-1)e" gives them.
-        guard let rounded = roundedDigits(abs(value), digits) else { return numberText(value) }
-        var significand = rounded.digits
-        let exponent = rounded.exponent
-        while significand.count > 1, significand.hasSuffix("0") { significand.removeLast() }
-        let sign = value < 0 ? "-" : ""
+        guard let (significand, exponent) = roundedSignificand(abs(value), digits) else {
+            guard let rounded = roundedDigits(abs(value), digits) else { return numberText(value) }
+            return laidOut(Array(rounded.digits.utf8), exponent: rounded.exponent, negative: value < 0)
+        }
+        // The significand's digits, written once into a small buffer (no string per digit).
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { buffer in
+            var count = 0, rest = significand
+            repeat { count += 1; rest /= 10 } while rest > 0
+            rest = significand
+            for k in stride(from: count - 1, through: 0, by: -1) {
+                buffer[k] = UInt8(ascii: "0") + UInt8(rest % 10)
+                rest /= 10
+            }
+            return laidOut(UnsafeBufferPointer(rebasing: buffer[..<count]), exponent: exponent, negative: value < 0)
+        }
+    }
+
+    /// `number`'s text of the significant digits `digits` (d₀ d₁ …, d₀ ≠ 0)
+    /// times 10^(exponent − count + 1): trailing zeros dropped, then plain
+    /// decimals for −3 ≤ exponent < 6 ("0.00123", "120", "1.5"), else
+    /// "d₀.d₁…e±x".
+    private static func laidOut<Digits: Collection<UInt8>>(_ digits: Digits, exponent: Int, negative: Bool) -> String
+        where Digits.Index == Int {
+        var end = digits.endIndex
+        while end - digits.startIndex > 1, digits[end - 1] == UInt8(ascii: "0") { end -= 1 }
+        let significant = digits[digits.startIndex ..< end]
+        let zero = UInt8(ascii: "0"), point = UInt8(ascii: ".")
+        var out: [UInt8] = []
+        out.reserveCapacity(significant.count + 8)
+        if negative { out.append(UInt8(ascii: "-")) }
         if exponent >= -3 && exponent < 6 {
             if exponent < 0 {
-                return sign + "0." + String(repeating: "0", count: -exponent - 1) + significand
+                out += [zero, point]
+                out += repeatElement(zero, count: -exponent - 1)
+                out += significant
+            } else if significant.count <= exponent + 1 {
+                out += significant
+                out += repeatElement(zero, count: exponent + 1 - significant.count)
+            } else {
+                let split = significant.startIndex + exponent + 1
+                out += significant[..<split]
+                out.append(point)
+                out += significant[split...]
             }
-            if significand.count <= exponent + 1 {
-                return sign + significand + String(repeating: "0", count: exponent + 1 - significand.count)
+        } else {
+            out.append(significant[significant.startIndex])
+            if significant.count > 1 {
+                out.append(point)
+                out += significant.dropFirst()
             }
-            let point = significand.index(significand.startIndex, offsetBy: exponent + 1)
-            return sign + significand[..<point] + "." + significand[point...]
+            out.append(UInt8(ascii: "e"))
+            out += String(exponent).utf8
         }
-        let mantissa = significand.count > 1 ? "\(significand.first ?? "0")." + significand.dropFirst() : significand
-        return sign + mantissa + "e" + String(exponent)
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// |v| rounded to `digits` significant digits, as `%.(digits-1)e` rounds it
     /// (the exact value, ties to even): the digits and the decimal exponent.
-    /// Up to 15 digits, integer arithmetic on |v| · 10^(digits−1−e) rounded
-    /// exactly (`roundedProduct`, `roundedQuotient`); more digits, subnormal
-    /// numbers and exponents beyond 10^±22 go through `String(format:)`.
+    /// Up to 15 digits by `roundedSignificand`; more digits, subnormal numbers
+    /// and exponents beyond 10^±22 go through `String(format:)`.
     static func roundedDigits(_ magnitude: Double, _ digits: Int) -> (digits: String, exponent: Int)? {
-        if digits <= 15, magnitude.isNormal {
-            var exponent = Int(log10(magnitude).rounded(.down))
-            for _ in 0 ..< 2 {
-                let shift = digits - 1 - exponent
-                guard abs(shift) <= 22,
-                      let rounded = shift >= 0 ? roundedProduct(magnitude, times: powersOfTen[shift])
-                                               : roundedQuotient(magnitude, over: powersOfTen[-shift]) else { break }
-                if rounded >= integerPowersOfTen[digits] { exponent += 1; continue }
-                if rounded < integerPowersOfTen[digits - 1] { exponent -= 1; continue }
-                return (String(rounded), exponent)
-            }
-        }
+        if let (significand, exponent) = roundedSignificand(magnitude, digits) { return (String(significand), exponent) }
         let scientific = String(format: "%.\(digits - 1)e", magnitude)
         guard let e = scientific.firstIndex(where: { $0 == "e" || $0 == "E" }),
               let exponent = Int(scientific[scientific.index(after: e)...]) else { return nil }
         return (scientific[..<e].filter { $0 != "." }, exponent)
     }
 
+    /// `roundedDigits` as an integer of exactly `digits` digits, by integer
+    /// arithmetic on |v| · 10^(digits−1−e) rounded exactly (`roundedProduct`,
+    /// `roundedQuotient`); nil past 15 digits, for subnormal numbers and for
+    /// exponents beyond 10^±22.
+    static func roundedSignificand(_ magnitude: Double, _ digits: Int) -> (significand: Int, exponent: Int)? {
+        guard digits <= 15, magnitude.isNormal else { return nil }
+        var exponent = Int(log10(magnitude).rounded(.down))
+        for _ in 0 ..< 2 {
+            let shift = digits - 1 - exponent
+            guard abs(shift) <= 22,
+                  let rounded = shift >= 0 ? roundedProduct(magnitude, times: powersOfTen[shift])
+                                           : roundedQuotient(magnitude, over: powersOfTen[-shift]) else { return nil }
+            if rounded >= integerPowersOfTen[digits] { exponent += 1; continue }
+            if rounded < integerPowersOfTen[digits - 1] { exponent -= 1; continue }
+            return (rounded, exponent)
+        }
+        return nil
+    }
+
     /// 10⁰ … 10²², each exact in a Double.
-    private static let powersOfTen: [Double] = (0 ... 22).map { k in (0 ..< k).reduce(1.0) { x, _ in x * 10 } }
+    static let powersOfTen: [Double] = (0 ... 22).map { k in (0 ..< k).reduce(1.0) { x, _ in x * 10 } }
     private static let integerPowersOfTen: [Int] = (0 ... 16).map { k in (0 ..< k).reduce(1) { x, _ in x * 10 } }
 
     /// The exact m · s (m ≥ 0, s an exact power of ten) rounded to the nearest
@@ -569,9 +613,13 @@ enum SVG {
         // tab and newlines included), & < > " ' and 0xEF (which starts U+FFFE
         // and U+FFFF) are the only ones that can need it.
         let utf8 = text.utf8
-        if !utf8.contains(where: { $0 < 0x20 || $0 == 0xEF || $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 == 0x22 || $0 == 0x27 }) {
-            return text
+        func needsEscaping(_ byte: UInt8) -> Bool {
+            byte < 0x20 || byte == 0xEF || byte == 0x26 || byte == 0x3C || byte == 0x3E || byte == 0x22 || byte == 0x27
         }
+        // A native string's bytes are read in place.
+        let plain = utf8.withContiguousStorageIfAvailable { bytes in !bytes.contains(where: needsEscaping) }
+            ?? !utf8.contains(where: needsEscaping)
+        if plain { return text }
         var out: [UInt8] = []
         out.reserveCapacity(utf8.count + 16)
         let bytes = Array(utf8)
@@ -604,6 +652,24 @@ enum SVG {
     /// per-character widths (em fractions); generous rather than tight.
     static func textWidth(_ text: String, fontSize: Double) -> Double {
         var ems = 0.0
+        // Printable ASCII byte by byte (each byte a character); the rest character by character.
+        let ascii: Double? = text.utf8.withContiguousStorageIfAvailable { bytes in
+            var ems = 0.0
+            for byte in bytes {
+                switch byte {
+                case 0 ..< 0x20, 0x7F...: return nil
+                case UInt8(ascii: " "), UInt8(ascii: "."), UInt8(ascii: ","), UInt8(ascii: ":"), UInt8(ascii: ";"), UInt8(ascii: "i"),
+                     UInt8(ascii: "j"), UInt8(ascii: "l"), UInt8(ascii: "I"), UInt8(ascii: "|"), UInt8(ascii: "!"), UInt8(ascii: "'"),
+                     UInt8(ascii: "("), UInt8(ascii: ")"), UInt8(ascii: "["), UInt8(ascii: "]"), UInt8(ascii: "f"), UInt8(ascii: "t"),
+                     UInt8(ascii: "r"): ems += 0.33
+                case UInt8(ascii: "m"), UInt8(ascii: "w"), UInt8(ascii: "M"), UInt8(ascii: "W"): ems += 0.89
+                case UInt8(ascii: "A") ... UInt8(ascii: "Z"): ems += 0.69
+                default: ems += 0.57
+                }
+            }
+            return ems
+        } ?? nil
+        if let ascii { return ascii * fontSize }
         for character in text {
             switch character {
             case " ", ".", ",", ":", ";", "i", "j", "l", "I", "|", "!", "'", "(", ")", "[", "]", "f", "t", "r": ems += 0.33
