@@ -87,25 +87,38 @@ public enum ResultFiles {
     /// Writes the file at `path` through `body`, which writes to the descriptor
     /// of its temporary file and says whether all went.
     private static func write(to path: String, _ body: (Int32) -> Bool) throws(WriteError) {
-        let folder = (path as NSString).deletingLastPathComponent
-        try makeFolder(folder)
-        let temporary = temporaryPath(path)
         // A plain write: the rename below is what makes the file appear whole.
         // (Foundation's file writing adds an fsync per file, and createFile a
         // second temporary file and rename: writing a sweep's results cost as
         // much as training it, and parallel runs waited on each other's fsyncs.)
-        guard writeWhole(to: temporary, body) else {
-            let failure = reason(folder: folder)
+        let (temporary, descriptor) = try createTemporary(for: path)
+        guard writeWhole(descriptor, body) else {
+            let failure = reason(folder: (path as NSString).deletingLastPathComponent)
             unlink(temporary)
             throw WriteError(path: path, reason: failure)
         }
         try commit(temporary, to: path)
     }
 
-    /// Creates (or truncates) the file at `path` and has `body` write it.
-    private static func writeWhole(to path: String, _ body: (Int32) -> Bool) -> Bool {
-        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard descriptor >= 0 else { return false }
+    /// Creates (or truncates) `path`'s temporary file for writing: its path and
+    /// descriptor. The folder is made only when the file cannot be created
+    /// without it: most files go into a folder that is there, and a mkdir that
+    /// finds it takes the parent folder's lock, which parallel runs wait on.
+    static func createTemporary(for path: String) throws(WriteError) -> (path: String, descriptor: Int32) {
+        let temporary = temporaryPath(path)
+        func create() -> Int32 { open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644) }
+        var descriptor = create()
+        if descriptor < 0 && errno == ENOENT {
+            let folder = (path as NSString).deletingLastPathComponent
+            try makeFolder(folder)
+            descriptor = create()
+        }
+        guard descriptor >= 0 else { throw WriteError(path: path, reason: reason(folder: (path as NSString).deletingLastPathComponent)) }
+        return (temporary, descriptor)
+    }
+
+    /// Has `body` write the file open at `descriptor`, then closes it.
+    private static func writeWhole(_ descriptor: Int32, _ body: (Int32) -> Bool) -> Bool {
         let written = body(descriptor)
         let savedErrno = errno
         let closed = close(descriptor) == 0
@@ -244,13 +257,7 @@ final class ResultFileStream {
 
     init(path: String) throws(WriteError) {
         self.path = path
-        let folder = (path as NSString).deletingLastPathComponent
-        try ResultFiles.makeFolder(folder)
-        temporary = ResultFiles.temporaryPath(path)
-        descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard descriptor >= 0 else {
-            throw WriteError(path: path, reason: String(cString: strerror(errno)))
-        }
+        (temporary, descriptor) = try ResultFiles.createTemporary(for: path)
     }
 
     /// Appends `bytes` (the failure, if any, is kept for `commit`).
