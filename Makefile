@@ -37,8 +37,16 @@ CROSS_TUNE = -Xswiftc -target-cpu -Xswiftc haswell -Xswiftc -DNNLAB_FMA
 # are for Foundation functions nnlab does not call. What is given up is
 # address-space layout randomisation of the tool's own code, which reads only
 # local files.
+# The static link needs the C and C++ libraries' static archives (libc.a and
+# libstdc++.a: Debian's libc6-dev and libstdc++-dev have them; Red Hat's
+# glibc-static and libstdc++-static, often not installed). Where clang finds
+# neither archive, or off Linux, the Swift libraries are linked in and the C
+# library shared (--static-swift-stdlib, -no-pie), which needs only the toolchain.
 # `make build LINK=` links dynamically, and as position-independent code.
-LINK ?= -Xswiftc -static-executable
+STATIC_LIBC := $(filter /%,$(shell $(CLANG) -print-file-name=libc.a 2>/dev/null))
+STATIC_LIBCXX := $(filter /%,$(shell $(CLANG) -print-file-name=libstdc++.a 2>/dev/null))
+LINK ?= $(if $(and $(filter Linux,$(shell uname -s)),$(STATIC_LIBC),$(STATIC_LIBCXX)),-Xswiftc -static-executable,\
+	--static-swift-stdlib -Xswiftc -Xclang-linker -Xswiftc -no-pie)
 
 .PHONY: build run test bench clean screenshots tour
 

@@ -142,7 +142,7 @@ final class ReportScaleTests: XCTestCase {
         for value in values { XCTAssertEqual(SVG.f(value), reference(value), "\(value)") }
         // Appended as bytes (charts' vertices and points): the same digits.
         var bytes: [UInt8] = Array("x".utf8)
-        for value in values + [.nan, 1e300] {
+        for value in values + [.nan, 1e300, .infinity, -.infinity] {
             bytes.removeSubrange(1...)
             SVG.appendF(value, to: &bytes)
             XCTAssertEqual(String(decoding: bytes.dropFirst(), as: UTF8.self), SVG.f(value), "\(value)")

@@ -205,6 +205,26 @@ final class TrainingFramesTests: XCTestCase {
             XCTAssertTrue(markup.hasPrefix("<svg") && markup.hasSuffix("</svg>\n"), name)
             XCTAssertTrue(html.contains("<figure>" + markup + "</figure>") || html.contains(">" + markup + "<figcaption>"), name)
         }
+        // One whole page: its head, one body, its foot; the charts in report.md's order.
+        XCTAssertTrue(html.hasPrefix("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"))
+        XCTAssertTrue(html.hasSuffix("\n</body>\n</html>\n"))
+        XCTAssertEqual(html.components(separatedBy: "<body>").count, 2)
+        let markdown = try read(folder.reportMarkdown)
+        let order = try NSRegularExpression(pattern: "charts/([a-z0-9-]+)\\.svg").matches(in: markdown, range: NSRange(markdown.startIndex..., in: markdown))
+            .map { String(markdown[Range($0.range(at: 1), in: markdown)!]) + ".svg" }.filter { !$0.hasPrefix("frames-") }
+        XCTAssertGreaterThan(order.count, 3)
+        let positions = try order.map { name -> String.Index in
+            let svg = try read(folder.chart(name))
+            return try XCTUnwrap(html.range(of: String(inlineSVG(svg)))?.lowerBound, name)
+        }
+        XCTAssertEqual(positions, positions.sorted(), "charts inlined in report.md's order: \(order)")
+    }
+
+    /// A chart's XML declaration and the white space around the markup are left out; a chart without one is inlined whole.
+    func testInlinedChartsLeaveOutTheXMLDeclaration() {
+        XCTAssertEqual(inlineSVG("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\r\n\t <svg x=\"1\">é</svg>\n \n"), "<svg x=\"1\">é</svg>")
+        XCTAssertEqual(inlineSVG("<svg/>\n"), "<svg/>\n")
+        XCTAssertEqual(inlineSVG("<?xml version=\"1.0\"?> \n"), "")
     }
 
     func testPiecesAreWrittenAsOneFile() throws {

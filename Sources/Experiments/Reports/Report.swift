@@ -351,7 +351,8 @@ func escapeHTML(_ text: String) -> String {
 }
 
 /// An SVG document's markup for inlining in HTML (without its XML declaration
-/// and the white space after it and at the end), not copied.
+/// and the white space after it and at the end: XML's white space, space, tab,
+/// CR and LF), not copied. A document without a declaration is inlined whole.
 func inlineSVG(_ svg: String) -> Substring {
     guard svg.hasPrefix("<?xml"), let end = svg.range(of: "?>") else { return svg[...] }
     let utf8 = svg[end.upperBound...].utf8
