@@ -166,11 +166,8 @@ struct BoundaryFrames {
         for dot in dots where x.contains(dot.x) && y.contains(dot.y) {
             let px = left + (dot.x - x.lowerBound) / (x.upperBound - x.lowerBound) * side
             let py = top + side - (dot.y - y.lowerBound) / (y.upperBound - y.lowerBound) * side
-            bytes += "<circle cx=\"".utf8
-            SVG.appendF(px, to: &bytes)
-            bytes += "\" cy=\"".utf8
-            SVG.appendF(py, to: &bytes)
-            bytes += "\" r=\"".utf8
+            SVG.appendCircleCentre(px, py, to: &bytes)
+            bytes += " r=\"".utf8
             bytes += r
             bytes += "\" fill=\"".utf8
             bytes += SVG.palette[dot.label % SVG.palette.count].utf8

@@ -100,7 +100,9 @@ public struct Heatmap: Sendable {
                 legend += "<circle cx=\"\(SVG.f(legendX + 4))\" cy=\"\(SVG.f(legendY - 4))\" r=\"4\" fill=\"\(color)\" stroke=\"#1A1A1A\" stroke-width=\"0.8\"/>"
                 legendX += 14
             case .diamond:
-                legend += Heatmap.diamond(legendX + 4, legendY - 4, fill: "#FFFFFF")
+                var diamond: [UInt8] = []
+                Heatmap.appendDiamond(legendX + 4, legendY - 4, fill: "#FFFFFF", to: &diamond)
+                legend += String(decoding: diamond, as: UTF8.self)
                 legendX += 14
             case .none, .scale:
                 break
@@ -132,52 +134,64 @@ public struct Heatmap: Sendable {
         out += SVG.axes(x: xAxis, y: yAxis, area: area, xTitle: x.title, yTitle: y.title, grid: false)
 
         // The data points: training as circles, validation as diamonds on top.
-        // Appended piece by piece: a chart has hundreds of points, each with its tooltip.
-        var dots = ""
+        // Built as bytes: a chart has hundreds of points, each with its tooltip.
+        var dots: [UInt8] = []
         let tooltips = points.count + validationPoints.count <= Heatmap.maxTooltips
         for (set, isValidation) in [(points, false), (validationPoints, true)] {
             var prefixes: [Int: String] = [:]
             for point in set where point.x.isFinite && point.y.isFinite && xAxis.contains(point.x) && yAxis.contains(point.y) {
                 let color = (0 ..< classCount).contains(point.label) ? SVG.palette[point.label % SVG.palette.count] : "#888888"
                 let px = area.x(xAxis.fraction(point.x)), py = area.y(yAxis.fraction(point.y))
-                var shape = isValidation ? Heatmap.diamond(px, py, fill: color) : Heatmap.circle(px, py, fill: color)
+                if isValidation { Heatmap.appendDiamond(px, py, fill: color, to: &dots) } else { Heatmap.appendCircle(px, py, fill: color, to: &dots) }
                 if tooltips {
                     // The shape's "/>" becomes its tooltip and closing tag.
-                    shape.removeLast(2)
-                    dots += shape
-                    dots += "><title>"
+                    dots.removeLast(2)
+                    dots += "><title>".utf8
                     let prefix = prefixes[point.label] ?? SVG.escape("\(className(point.label)) · \(isValidation ? "validation" : "training") · ")
                     prefixes[point.label] = prefix
-                    dots += prefix
-                    dots += SVG.escape(SVG.named(x.hoverName, point.x) + " · " + SVG.named(y.hoverName, point.y))
-                    dots += isValidation ? "</title></path>\n" : "</title></circle>\n"
+                    dots += prefix.utf8
+                    dots += SVG.escape(SVG.named(x.hoverName, point.x) + " · " + SVG.named(y.hoverName, point.y)).utf8
+                    dots += (isValidation ? "</title></path>\n" : "</title></circle>\n").utf8
                 } else {
-                    dots += shape
-                    dots += "\n"
+                    dots.append(UInt8(ascii: "\n"))
                 }
             }
         }
-        if !dots.isEmpty { out += "<g stroke=\"#1A1A1A\" stroke-width=\"0.8\">\n" + dots + "</g>\n" }
+        if !dots.isEmpty { out += "<g stroke=\"#1A1A1A\" stroke-width=\"0.8\">\n" + String(decoding: dots, as: UTF8.self) + "</g>\n" }
         out += "</svg>\n"
         return out
     }
 
     /// A training point's circle centred at (x, y).
-    static func circle(_ x: Double, _ y: Double, fill: String) -> String {
-        var shape = "<circle cx=\""
-        shape += SVG.f(x)
-        shape += "\" cy=\""
-        shape += SVG.f(y)
-        shape += "\" r=\"3.5\" fill=\""
-        shape += fill
-        shape += "\"/>"
-        return shape
+    static func appendCircle(_ x: Double, _ y: Double, fill: String, to out: inout [UInt8]) {
+        SVG.appendCircleCentre(x, y, to: &out)
+        out += " r=\"3.5\" fill=\"".utf8
+        out += fill.utf8
+        out += "\"/>".utf8
     }
 
     /// A diamond (a square on its corner) centred at (x, y), for a validation point.
-    static func diamond(_ x: Double, _ y: Double, fill: String) -> String {
+    static func appendDiamond(_ x: Double, _ y: Double, fill: String, to out: inout [UInt8]) {
         let r = 4.6
-        return "<path d=\"M\(SVG.f(x)),\(SVG.f(y - r))L\(SVG.f(x + r)),\(SVG.f(y))L\(SVG.f(x)),\(SVG.f(y + r))L\(SVG.f(x - r)),\(SVG.f(y))z\" fill=\"\(fill)\" stroke=\"#1A1A1A\" stroke-width=\"0.9\"/>"
+        out += "<path d=\"M".utf8
+        SVG.appendF(x, to: &out)
+        out.append(UInt8(ascii: ","))
+        SVG.appendF(y - r, to: &out)
+        out.append(UInt8(ascii: "L"))
+        SVG.appendF(x + r, to: &out)
+        out.append(UInt8(ascii: ","))
+        SVG.appendF(y, to: &out)
+        out.append(UInt8(ascii: "L"))
+        SVG.appendF(x, to: &out)
+        out.append(UInt8(ascii: ","))
+        SVG.appendF(y + r, to: &out)
+        out.append(UInt8(ascii: "L"))
+        SVG.appendF(x - r, to: &out)
+        out.append(UInt8(ascii: ","))
+        SVG.appendF(y, to: &out)
+        out += "z\" fill=\"".utf8
+        out += fill.utf8
+        out += "\" stroke=\"#1A1A1A\" stroke-width=\"0.9\"/>".utf8
     }
 
     private func className(_ index: Int) -> String {

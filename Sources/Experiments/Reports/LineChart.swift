@@ -95,9 +95,25 @@ public struct LineChart: Sendable {
     static let maxTooltips = 100, maxChartTooltips = 3000, fadedColor = "#C4C4C4"
 
     /// The chart as an SVG document.
+    ///
+    /// The clip path's id is "nnlab-clip-" and the hash of the chart drawn
+    /// with the id "plot", so that charts inlined in one page never share one.
+    /// The chart is drawn once, and the id put into its two places after.
     public func svg() -> String {
         let draft = render(clipID: "plot")
-        return render(clipID: "nnlab-clip-" + SVG.hash(draft))
+        let id = "nnlab-clip-" + SVG.hash(draft)
+        // Escaped text cannot hold these (their quotes and < would be entities).
+        let definition = "<clipPath id=\"plot\">", use = "<g clip-path=\"url(#plot)\""
+        guard let first = draft.firstRange(of: definition), let second = draft[first.upperBound...].firstRange(of: use) else {
+            return render(clipID: id)
+        }
+        var out = String(draft[..<first.lowerBound])
+        out.reserveCapacity(draft.utf8.count + 2 * id.utf8.count)
+        out += "<clipPath id=\"\(id)\">"
+        out += draft[first.upperBound ..< second.lowerBound]
+        out += "<g clip-path=\"url(#\(id))\""
+        out += draft[second.upperBound...]
+        return out
     }
 
     /// The legend entries of the series, `legendItems`, then the kinds of marked
@@ -248,11 +264,8 @@ public struct LineChart: Sendable {
                 text += " · "
                 text += SVG.named(line.yName ?? y.hoverName, point.y)
                 if let note = point.note, !note.isEmpty { text += "\n" + note }
-                hover += "<circle cx=\"".utf8
-                SVG.appendF(px, to: &hover)
-                hover += "\" cy=\"".utf8
-                SVG.appendF(py, to: &hover)
-                hover += "\" r=\"5\" data-s=\"".utf8
+                SVG.appendCircleCentre(px, py, to: &hover)
+                hover += " r=\"5\" data-s=\"".utf8
                 hover += groupText.utf8
                 hover += "\"><title>".utf8
                 hover += SVG.escape(text).utf8

@@ -444,6 +444,16 @@ enum SVG {
         }
     }
 
+    /// `<circle cx="x" cy="y"` (coordinates as `f` writes them): the start of
+    /// every circle drawn as bytes, for the caller to give its radius, fill and end.
+    static func appendCircleCentre(_ x: Double, _ y: Double, to out: inout [UInt8]) {
+        out += "<circle cx=\"".utf8
+        appendF(x, to: &out)
+        out += "\" cy=\"".utf8
+        appendF(y, to: &out)
+        out.append(UInt8(ascii: "\""))
+    }
+
     /// The digits of `f` for 100·|value| rounded to `hundredths`, into `buffer`; their count.
     private static func writeHundredths(_ hundredths: Int, negative: Bool, into buffer: UnsafeMutableBufferPointer<UInt8>) -> Int {
         var digits = 0, rest = hundredths
