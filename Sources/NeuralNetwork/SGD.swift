@@ -34,28 +34,37 @@ public struct SGD: Sendable, Equatable {
                      "SGD needs θ, g (and b with momentum) of one size; got \(count), \(gradient.count), \(buffer.count)")
         theta.withUnsafeMutableBufferPointer { p in
             gradient.withUnsafeBufferPointer { g in
-                buffer.withUnsafeMutableBufferPointer { b in
-                    guard let p = p.baseAddress, let g = g.baseAddress else { return }
-                    // With μ = 0 the buffer is not read or written; any address will do.
-                    let b = b.baseAddress ?? UnsafeMutablePointer(mutating: g)
-                    var i = 0
-                    while i + 4 <= count {
-                        var (pi, bi) = (load(SIMD4<Double>.self, p + i), momentum == 0 ? SIMD4() : load(SIMD4<Double>.self, b + i))
-                        update(&pi, load(SIMD4<Double>.self, g + i), &bi, isFirstStep: isFirstStep)
-                        store(pi, p + i)
-                        if momentum != 0 { store(bi, b + i) }
-                        i += 4
-                    }
-                    let rest = count - i
-                    if rest > 0 {
-                        var (pi, bi) = (load(SIMD4<Double>.self, p + i, count: rest),
-                                        momentum == 0 ? SIMD4() : load(SIMD4<Double>.self, b + i, count: rest))
-                        update(&pi, load(SIMD4<Double>.self, g + i, count: rest), &bi, isFirstStep: isFirstStep)
-                        store(pi, p + i, count: rest)
-                        if momentum != 0 { store(bi, b + i, count: rest) }
-                    }
+                guard let p = p.baseAddress, let g = g.baseAddress else { return }
+                // With μ = 0 the buffer is neither read nor written, nor touched: an
+                // empty array's buffer made writable would be a new allocation each step.
+                if momentum == 0 {
+                    step(p, g, UnsafeMutablePointer(mutating: g), count: count, isFirstStep: isFirstStep)
+                } else {
+                    buffer.withUnsafeMutableBufferPointer { b in step(p, g, b.baseAddress!, count: count, isFirstStep: isFirstStep) }
                 }
             }
+        }
+    }
+
+    /// `step` on `count` elements at θ, g and b (b any address when μ = 0).
+    @inline(__always)
+    private func step(_ p: UnsafeMutablePointer<Double>, _ g: UnsafePointer<Double>, _ b: UnsafeMutablePointer<Double>,
+                      count: Int, isFirstStep: Bool) {
+        var i = 0
+        while i + 4 <= count {
+            var (pi, bi) = (load(SIMD4<Double>.self, p + i), momentum == 0 ? SIMD4() : load(SIMD4<Double>.self, b + i))
+            update(&pi, load(SIMD4<Double>.self, g + i), &bi, isFirstStep: isFirstStep)
+            store(pi, p + i)
+            if momentum != 0 { store(bi, b + i) }
+            i += 4
+        }
+        let rest = count - i
+        if rest > 0 {
+            var (pi, bi) = (load(SIMD4<Double>.self, p + i, count: rest),
+                            momentum == 0 ? SIMD4() : load(SIMD4<Double>.self, b + i, count: rest))
+            update(&pi, load(SIMD4<Double>.self, g + i, count: rest), &bi, isFirstStep: isFirstStep)
+            store(pi, p + i, count: rest)
+            if momentum != 0 { store(bi, b + i, count: rest) }
         }
     }
 
