@@ -3,6 +3,9 @@ import Foundation
 /// Why a file could not be read, in words for a message.
 struct FileReadProblem: Error, Sendable, Equatable {
     var message: String
+
+    /// The message for a path that names no file.
+    static let noSuchFile = "no such file"
 }
 
 /// The bytes of the file at `path`, at most `limit` of them.
@@ -20,7 +23,7 @@ func readFile(at path: String, limit: Int, kind: String) -> Result<Data, FileRea
     let descriptor = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
     guard descriptor >= 0 else {
         switch errno {
-        case ENOENT, ENOTDIR, ELOOP: return failure("no such file")
+        case ENOENT, ENOTDIR, ELOOP: return failure(FileReadProblem.noSuchFile)
         case EACCES, EPERM: return failure("cannot read the file (permission denied)")
         default: return failure("cannot read the file")
         }

@@ -557,10 +557,10 @@ final class DataTests: XCTestCase {
         let folder = try temporaryFolder()
         let missing = folder.appendingPathComponent("missing.csv").path
         XCTAssertThrowsError(try CSVData.load(path: missing, target: "label", task: .classification, displayPath: "data/missing.csv")) {
-            XCTAssertEqual($0 as? CSVError, CSVError(path: "data/missing.csv", message: "file not found"))
+            XCTAssertEqual($0 as? CSVError, CSVError(path: "data/missing.csv", message: "no such file"))
         }
         XCTAssertThrowsError(try CSVData.load(path: folder.path, target: "label", task: .classification)) {
-            XCTAssertEqual($0 as? CSVError, CSVError(path: folder.path, message: "is a directory, not a CSV file"))
+            XCTAssertEqual($0 as? CSVError, CSVError(path: folder.path, message: "is a folder, not a CSV file"))
         }
     }
 
@@ -574,7 +574,7 @@ final class DataTests: XCTestCase {
         XCTAssertThrowsError(try CSVData.load(path: url.path, target: "label", task: .classification, displayPath: "huge.csv")) {
             XCTAssertEqual($0 as? CSVError, CSVError(
                 path: "huge.csv",
-                message: "file is 1.0 GiB (1073741825 bytes); CSV files over 1 GiB (1073741824 bytes) are refused"))
+                message: "the file is 1 GiB (1073741825 bytes); CSV files over 1 GiB are refused"))
         }
     }
 
@@ -641,7 +641,7 @@ final class DataTests: XCTestCase {
             """.utf8).write(to: file)
         XCTAssertThrowsError(try ExperimentLoader.load(path: file.path)) {
             XCTAssertEqual(($0 as? Diagnostics)?.rendered,
-                           "\(file.path):1:49: error: data.path: \(experiments.path)/data/x.csv: file not found (looked for \"data/x.csv\" in the experiment file's folder, \(experiments.path)/)")
+                           "\(file.path):1:49: error: data.path: \(experiments.path)/data/x.csv: no such file (looked for \"data/x.csv\" in the experiment file's folder, \(experiments.path)/)")
         }
     }
 }

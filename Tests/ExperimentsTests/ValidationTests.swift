@@ -128,7 +128,7 @@ final class ValidationTests: XCTestCase {
         ("labels and targets", 3, #"  "data": {"source": "inline", "inputs": [[1, 2], [3, 4]], "labels": [0, 1], "targets": [[1], [2]]},"#,
          [#"t.json:3:78: error: data.targets: inline data takes "labels" or "targets", not both"#]),
         ("a missing CSV file", 3, #"  "data": {"source": "csv", "path": "nope.csv", "target": "label"},"#,
-         ["t.json:3:37: error: data.path: nope.csv: file not found"]),
+         ["t.json:3:37: error: data.path: nope.csv: no such file"]),
         ("binary cross-entropy on regression data", 3, #"  "data": {"source": "sine"},"#,
          ["t.json:5:11: error: loss: binary_cross_entropy needs classification data, but the data is regression (use mse, squared_error or half_squared_error)"]),
         ("a trailing comma", 7, #"  "training": {"epochs": 2,}"#,

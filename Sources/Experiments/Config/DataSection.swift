@@ -358,7 +358,7 @@ private func readCSV(_ reader: inout ObjectReader, baseDirectory: String, sink: 
     switch cache.dataset(path: opened, displayPath: shown, target: target, task: task) {
     case .failure(let error):
         var message = "\(error.path): \(error.message)"
-        if error.message == "file not found" && !path.hasPrefix("/") && !baseDirectory.isEmpty && baseDirectory != "." {
+        if error.message == FileReadProblem.noSuchFile && !path.hasPrefix("/") && !baseDirectory.isEmpty && baseDirectory != "." {
             message += " (looked for \(quotedText(path)) in the experiment file's folder, \(normalizedPath(baseDirectory))/)"
         }
         sink.error(at: pathNode.location, "data.path", message)

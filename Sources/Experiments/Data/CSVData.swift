@@ -53,47 +53,10 @@ public enum CSVData {
     public static func load(path: String, target: String, task: LearningTask.Kind,
                             displayPath: String? = nil) throws(CSVError) -> Dataset {
         let shownPath = displayPath ?? path
-        func failure(_ message: String) -> CSVError {
-            CSVError(path: shownPath, message: message)
+        switch readFile(at: path, limit: maximumFileSize, kind: "CSV file") {
+        case .failure(let problem): throw CSVError(path: shownPath, message: problem.message)
+        case .success(let contents): return try parse([UInt8](contents), target: target, task: task, displayPath: shownPath)
         }
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw failure("file not found")
-        }
-        guard !isDirectory.boolValue else {
-            throw failure("is a directory, not a CSV file")
-        }
-        // A symbolic link is read as the file it points to (attributesOfItem
-        // would describe the link itself).
-        let resolved = URL(fileURLWithPath: path).resolvingSymlinksInPath().path
-        let size: Int
-        do {
-            let attributes = try FileManager.default.attributesOfItem(atPath: resolved)
-            // Devices and pipes (/dev/zero, a FIFO) could be read forever.
-            guard attributes[.type] as? FileAttributeType == .typeRegular else {
-                throw failure("not a regular file")
-            }
-            size = (attributes[.size] as? NSNumber)?.intValue ?? 0
-        } catch let error as CSVError {
-            throw error
-        } catch {
-            throw failure("cannot read the file's size")
-        }
-        guard size <= maximumFileSize else {
-            throw failure("file is \(gibibytes(size)) GiB (\(size) bytes); CSV files over 1 GiB (\(maximumFileSize) bytes) are refused")
-        }
-        guard FileManager.default.isReadableFile(atPath: resolved), let handle = FileHandle(forReadingAtPath: resolved) else {
-            throw failure("cannot read the file (permission denied or not a regular file)")
-        }
-        defer { try? handle.close() }
-        // The limit holds for what is read, also for a file that grows meanwhile.
-        guard let contents = try? handle.read(upToCount: maximumFileSize + 1) ?? Data() else {
-            throw failure("cannot read the file")
-        }
-        guard contents.count <= maximumFileSize else {
-            throw failure("file is over 1 GiB; CSV files over 1 GiB (\(maximumFileSize) bytes) are refused")
-        }
-        return try parse([UInt8](contents), target: target, task: task, displayPath: shownPath)
     }
 
     /// Reads CSV text already in memory; errors name `displayPath`.
@@ -233,11 +196,6 @@ public enum CSVData {
 
     private static func quoted(_ text: String) -> String {
         quotedText(text)
-    }
-
-    private static func gibibytes(_ bytes: Int) -> String {
-        let tenths = (Double(bytes) / Double(1 << 30) * 10).rounded(.down)
-        return String(Int(tenths) / 10) + "." + String(Int(tenths) % 10)
     }
 }
 
