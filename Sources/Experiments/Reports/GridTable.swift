@@ -138,28 +138,13 @@ public enum ReportNumber {
     /// arithmetic on the exactly rounded |x| · 10^decimals (`SVG.roundedProduct`);
     /// huge values and NaN go through `String(format:)`.
     static func fixed(_ x: Double, decimals: Int) -> String {
-        if decimals >= 0, decimals < SVG.powersOfTen.count,
-           let scaled = SVG.roundedProduct(abs(x), times: SVG.powersOfTen[decimals]) {
-            if scaled == 0 { return "0" }
-            var digits = Array(String(scaled).utf8)
-            if digits.count <= decimals { digits.insert(contentsOf: repeatElement(UInt8(ascii: "0"), count: decimals + 1 - digits.count), at: 0) }
-            var end = digits.count
-            // Trailing zeros of the decimals are dropped, and the point with them.
-            while end > digits.count - decimals, digits[end - 1] == UInt8(ascii: "0") { end -= 1 }
-            var out: [UInt8] = x < 0 ? [UInt8(ascii: "-")] : []
-            out += digits[..<(digits.count - decimals)]
-            if end > digits.count - decimals {
-                out.append(UInt8(ascii: "."))
-                out += digits[(digits.count - decimals) ..< end]
-            }
-            return String(decoding: out, as: UTF8.self)
+        guard decimals >= 0, decimals < SVG.powersOfTen.count,
+              let scaled = SVG.roundedProduct(abs(x), times: SVG.powersOfTen[decimals]) else {
+            return SVG.fixedByPrintf(x, decimals: decimals)
         }
-        var text = String(format: "%.\(decimals)f", x)
-        if text.contains(".") {
-            while text.hasSuffix("0") { text.removeLast() }
-            if text.hasSuffix(".") { text.removeLast() }
+        return String(unsafeUninitializedCapacity: 18 + decimals) {
+            SVG.writeDecimals(scaled, decimals: decimals, negative: x < 0 && scaled != 0, into: $0)
         }
-        return text == "-0" ? "0" : text
     }
 }
 

@@ -429,17 +429,17 @@ enum SVG {
             // The digits written straight into the string's storage (a short
             // string lives inline, so most coordinates allocate nothing).
             let negative = value < 0 && hundredths != 0
-            return String(unsafeUninitializedCapacity: 24) { writeHundredths(hundredths, negative: negative, into: $0) }
+            return String(unsafeUninitializedCapacity: 24) { writeDecimals(hundredths, decimals: 2, negative: negative, into: $0) }
         }
-        return formatted(value)
+        return fixedByPrintf(value, decimals: 2)
     }
 
     /// `f(value)`'s bytes appended to `out`, for markup built as bytes.
     static func appendF(_ value: Double, to out: inout [UInt8]) {
-        guard let hundredths = roundedProduct(abs(value), times: 100) else { return out += formatted(value).utf8 }
+        guard let hundredths = roundedProduct(abs(value), times: 100) else { return out += fixedByPrintf(value, decimals: 2).utf8 }
         let negative = value < 0 && hundredths != 0
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 24) { buffer in
-            let count = writeHundredths(hundredths, negative: negative, into: buffer)
+            let count = writeDecimals(hundredths, decimals: 2, negative: negative, into: buffer)
             out.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[..<count]))
         }
     }
@@ -454,34 +454,43 @@ enum SVG {
         out.append(UInt8(ascii: "\""))
     }
 
-    /// The digits of `f` for 100·|value| rounded to `hundredths`, into `buffer`; their count.
-    private static func writeHundredths(_ hundredths: Int, negative: Bool, into buffer: UnsafeMutableBufferPointer<UInt8>) -> Int {
-        var digits = 0, rest = hundredths
+    /// The text of `scaled` / 10^decimals (`scaled` ≥ 0, the value already
+    /// rounded to that many decimals) with the decimals' trailing zeros dropped,
+    /// and the point with them, into `buffer`: its byte count. At most
+    /// 18 + decimals bytes (16 digits, the sign and the point).
+    static func writeDecimals(_ scaled: Int, decimals: Int, negative: Bool, into buffer: UnsafeMutableBufferPointer<UInt8>) -> Int {
+        var digits = 0, rest = scaled
         repeat { digits += 1; rest /= 10 } while rest > 0
-        let fraction = hundredths % 100
-        // Trailing zeros of the fraction are dropped, and the point with them.
-        let kept = fraction == 0 ? 0 : (fraction % 10 == 0 ? 1 : 2)
-        let wholeDigits = max(1, digits - 2)
+        let wholeDigits = max(1, digits - decimals)
+        // The decimals kept, and the digits left once the dropped zeros are divided out.
+        var kept = decimals, value = scaled
+        while kept > 0 && value % 10 == 0 { kept -= 1; value /= 10 }
         var count = negative ? 1 : 0
         if negative { buffer[0] = UInt8(ascii: "-") }
-        var whole = hundredths / 100
-        for k in stride(from: wholeDigits - 1, through: 0, by: -1) {
-            buffer[count + k] = UInt8(ascii: "0") + UInt8(whole % 10)
-            whole /= 10
+        count += wholeDigits + (kept > 0 ? 1 + kept : 0)
+        var position = count
+        for _ in 0 ..< kept {
+            position -= 1
+            buffer[position] = UInt8(ascii: "0") + UInt8(value % 10)
+            value /= 10
         }
-        count += wholeDigits
         if kept > 0 {
-            buffer[count] = UInt8(ascii: ".")
-            buffer[count + 1] = UInt8(ascii: "0") + UInt8(fraction / 10)
-            if kept == 2 { buffer[count + 2] = UInt8(ascii: "0") + UInt8(fraction % 10) }
-            count += 1 + kept
+            position -= 1
+            buffer[position] = UInt8(ascii: ".")
+        }
+        for _ in 0 ..< wholeDigits {
+            position -= 1
+            buffer[position] = UInt8(ascii: "0") + UInt8(value % 10)
+            value /= 10
         }
         return count
     }
 
-    /// `f` of a value too large for `roundedProduct` (or NaN), by `String(format:)`.
-    private static func formatted(_ value: Double) -> String {
-        var text = String(format: "%.2f", value)
+    /// `%.(decimals)f` of `value` with the trailing zeros of its decimals (and
+    /// then the point) dropped, "-0" read as "0", by `String(format:)`: for
+    /// values too large for `roundedProduct`, and NaN.
+    static func fixedByPrintf(_ value: Double, decimals: Int) -> String {
+        var text = String(format: "%.\(decimals)f", value)
         if text.contains(".") {
             while text.hasSuffix("0") { text.removeLast() }
             if text.hasSuffix(".") { text.removeLast() }
@@ -661,33 +670,42 @@ enum SVG {
     /// An estimate of the width of `text` in Helvetica at `fontSize`, from
     /// per-character widths (em fractions); generous rather than tight.
     static func textWidth(_ text: String, fontSize: Double) -> Double {
-        var ems = 0.0
-        // Printable ASCII byte by byte (each byte a character); the rest character by character.
+        // Printable ASCII byte by byte (each byte a character); other text character by character.
         let ascii: Double? = text.utf8.withContiguousStorageIfAvailable { bytes in
             var ems = 0.0
             for byte in bytes {
-                switch byte {
-                case 0 ..< 0x20, 0x7F...: return nil
-                case UInt8(ascii: " "), UInt8(ascii: "."), UInt8(ascii: ","), UInt8(ascii: ":"), UInt8(ascii: ";"), UInt8(ascii: "i"),
-                     UInt8(ascii: "j"), UInt8(ascii: "l"), UInt8(ascii: "I"), UInt8(ascii: "|"), UInt8(ascii: "!"), UInt8(ascii: "'"),
-                     UInt8(ascii: "("), UInt8(ascii: ")"), UInt8(ascii: "["), UInt8(ascii: "]"), UInt8(ascii: "f"), UInt8(ascii: "t"),
-                     UInt8(ascii: "r"): ems += 0.33
-                case UInt8(ascii: "m"), UInt8(ascii: "w"), UInt8(ascii: "M"), UInt8(ascii: "W"): ems += 0.89
-                case UInt8(ascii: "A") ... UInt8(ascii: "Z"): ems += 0.69
-                default: ems += 0.57
-                }
+                guard let width = asciiEms(byte) else { return nil }
+                ems += width
             }
             return ems
         } ?? nil
         if let ascii { return ascii * fontSize }
+        var ems = 0.0
         for character in text {
+            if let byte = character.asciiValue, let width = asciiEms(byte) {
+                ems += width
+                continue
+            }
             switch character {
-            case " ", ".", ",", ":", ";", "i", "j", "l", "I", "|", "!", "'", "(", ")", "[", "]", "f", "t", "r": ems += 0.33
-            case "m", "w", "M", "W", "—", "…": ems += 0.89
+            case "—", "…": ems += 0.89
             default: ems += character.isUppercase ? 0.69 : 0.57
             }
         }
         return ems * fontSize
+    }
+
+    /// The width in ems of a printable ASCII character, nil for any other byte.
+    private static func asciiEms(_ byte: UInt8) -> Double? {
+        switch byte {
+        case 0 ..< 0x20, 0x7F...: return nil
+        case UInt8(ascii: " "), UInt8(ascii: "."), UInt8(ascii: ","), UInt8(ascii: ":"), UInt8(ascii: ";"), UInt8(ascii: "i"),
+             UInt8(ascii: "j"), UInt8(ascii: "l"), UInt8(ascii: "I"), UInt8(ascii: "|"), UInt8(ascii: "!"), UInt8(ascii: "'"),
+             UInt8(ascii: "("), UInt8(ascii: ")"), UInt8(ascii: "["), UInt8(ascii: "]"), UInt8(ascii: "f"), UInt8(ascii: "t"),
+             UInt8(ascii: "r"): return 0.33
+        case UInt8(ascii: "m"), UInt8(ascii: "w"), UInt8(ascii: "M"), UInt8(ascii: "W"): return 0.89
+        case UInt8(ascii: "A") ... UInt8(ascii: "Z"): return 0.69
+        default: return 0.57
+        }
     }
 
     /// FNV-1a 64-bit hash of the text as 16 hex digits: stable across runs and platforms.
